@@ -1,0 +1,59 @@
+package dev.sockeye.listener;
+
+import java.util.concurrent.Executor;
+
+import dev.sockeye.framing.FrameCodec;
+import dev.sockeye.framing.FrameDeserializer;
+import dev.sockeye.framing.FrameSerializer;
+import dev.sockeye.listener.ListenerProperties.Io;
+import dev.sockeye.service.SockeyeService;
+
+import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionFactory;
+
+/**
+ * Builds a listener's Spring Integration server connection factory with Sockeye's framed connections, a real
+ * backlog, and threads chosen for its I/O model and service.
+ */
+final class ConnectionFactories {
+
+	private ConnectionFactories() {
+	}
+
+	static AbstractServerConnectionFactory create(String name, ListenerProperties properties,
+			SockeyeService service) {
+		int maxSize = (int) properties.maxMessageSize().toBytes();
+		FrameCodec codec = properties.framing().codec(maxSize);
+		FrameCodec replyCodec = properties.effectiveReplyFraming().codec(maxSize);
+		FramedConnectionSupport connections = new FramedConnectionSupport(codec, replyCodec,
+				new ConnectionErrors(name));
+		int port = properties.port();
+		AbstractServerConnectionFactory factory;
+		if (properties.io() == Io.BLOCKING) {
+			TcpNetServerConnectionFactory net = new TcpNetServerConnectionFactory(port);
+			net.setTcpNetConnectionSupport(connections);
+			net.setTaskExecutor(Threads.perTask("sockeye-" + name + "-"));
+			factory = net;
+		}
+		else {
+			TcpNioServerConnectionFactory nio = new TcpNioServerConnectionFactory(port);
+			nio.setTcpNioConnectionSupport(connections);
+			Executor workers = service.isBlocking()
+					? Threads.workers("sockeye-" + name + "-worker-", properties.workers()) : null;
+			nio.setTaskExecutor(new ListenerExecutor("sockeye-" + name + "-io", workers));
+			factory = nio;
+		}
+		factory.setBeanName("sockeye." + name + ".connectionFactory");
+		factory.setBacklog(properties.backlog());
+		if (properties.address() != null && !properties.address().isBlank()) {
+			factory.setLocalAddress(properties.address());
+		}
+		factory.setLookupHost(false);
+		factory.setSingleUse(properties.closeAfterReply() || codec.endsWithStream());
+		factory.setSerializer(new FrameSerializer(replyCodec));
+		factory.setDeserializer(new FrameDeserializer(codec));
+		return factory;
+	}
+
+}

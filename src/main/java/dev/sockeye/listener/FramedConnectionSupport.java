@@ -1,0 +1,45 @@
+package dev.sockeye.listener;
+
+import java.net.Socket;
+import java.nio.channels.SocketChannel;
+
+import dev.sockeye.framing.FrameCodec;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
+import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport;
+import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
+import org.springframework.integration.ip.tcp.connection.TcpNioConnectionSupport;
+
+/**
+ * Creates Sockeye's framed connections for a listener's Spring Integration connection factory, NIO or blocking.
+ */
+final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetConnectionSupport {
+
+	private final FrameCodec codec;
+
+	private final FrameCodec replyCodec;
+
+	private final ConnectionErrors errors;
+
+	FramedConnectionSupport(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors) {
+		this.codec = codec;
+		this.replyCodec = replyCodec;
+		this.errors = errors;
+	}
+
+	@Override
+	public TcpNioConnection createNewConnection(SocketChannel channel, boolean server, boolean lookupHost,
+			ApplicationEventPublisher publisher, String factoryName) {
+		return new FramedNioConnection(channel, server, lookupHost, publisher, factoryName, this.codec,
+				this.replyCodec, this.errors);
+	}
+
+	@Override
+	public TcpNetConnection createNewConnection(Socket socket, boolean server, boolean lookupHost,
+			ApplicationEventPublisher publisher, String factoryName) {
+		return new FramedNetConnection(socket, server, lookupHost, publisher, factoryName, this.codec,
+				this.replyCodec, this.errors);
+	}
+
+}

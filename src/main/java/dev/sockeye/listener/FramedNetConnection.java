@@ -1,0 +1,95 @@
+package dev.sockeye.listener;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.sockeye.framing.FrameCodec;
+import dev.sockeye.framing.FrameReader;
+import dev.sockeye.framing.FramingException;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
+
+/**
+ * A blocking connection that reads in bulk through a {@link FrameReader} (Spring Integration's own reads the socket a
+ * byte per system call for delimited framings) and writes each reply as one array, without the send buffer as large as
+ * the socket's that Spring Integration allocates per connection.
+ */
+final class FramedNetConnection extends TcpNetConnection {
+
+	private final Socket socket;
+
+	private final FrameCodec codec;
+
+	private final FrameCodec replyCodec;
+
+	private final ConnectionErrors errors;
+
+	private final Lock sendLock = new ReentrantLock();
+
+	private FrameReader reader;
+
+	private OutputStream out;
+
+	FramedNetConnection(Socket socket, boolean server, boolean lookupHost, ApplicationEventPublisher publisher,
+			String factoryName, FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors) {
+		super(socket, server, lookupHost, publisher, factoryName);
+		this.socket = socket;
+		this.codec = codec;
+		this.replyCodec = replyCodec;
+		this.errors = errors;
+	}
+
+	@Override
+	protected InputStream inputStream() throws IOException {
+		if (this.reader == null) {
+			this.reader = new FrameReader(this.socket.getInputStream(), this.codec.newBuffer());
+		}
+		return this.reader;
+	}
+
+	@Override
+	protected boolean handleReadException(Exception exception) {
+		Throwable cause = (exception instanceof UncheckedIOException) ? exception.getCause() : exception;
+		if (cause instanceof FramingException framing) {
+			this.errors.framing(this, framing);
+			closeConnection(true);
+			return true;
+		}
+		return super.handleReadException(exception);
+	}
+
+	@Override
+	public void send(Message<?> message) {
+		byte[] frame;
+		try {
+			frame = this.replyCodec.frame(Replies.bytes(message));
+		}
+		catch (FramingException ex) {
+			this.errors.framing(this, ex);
+			throw new MessagingException(message, "Reply cannot be framed", ex);
+		}
+		this.sendLock.lock();
+		try {
+			if (this.out == null) {
+				this.out = this.socket.getOutputStream();
+			}
+			this.out.write(frame);
+		}
+		catch (IOException ex) {
+			closeConnection(true);
+			throw new MessagingException(message, "Send failed", ex);
+		}
+		finally {
+			this.sendLock.unlock();
+		}
+	}
+
+}

@@ -1,0 +1,129 @@
+package dev.sockeye.listener;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+
+import dev.sockeye.framing.FrameBuffer;
+import dev.sockeye.framing.FrameCodec;
+import dev.sockeye.framing.FramingException;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.tcp.connection.TcpListener;
+import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
+
+/**
+ * An NIO connection that frames its input where it reads it. Spring Integration's own NIO connection copies every
+ * read into a pipe and frames it on a second thread, a byte per lock; this one reads into the connection's
+ * {@link FrameBuffer}, decodes every complete frame and passes each to the listener on the reading thread, in order.
+ * Replies are framed into one array and written with one call, with no per-connection send buffer.
+ */
+final class FramedNioConnection extends TcpNioConnection {
+
+	private final SocketChannel channel;
+
+	private final FrameCodec codec;
+
+	private final FrameCodec replyCodec;
+
+	private final ConnectionErrors errors;
+
+	private FrameBuffer buffer;
+
+	private byte[] payload;
+
+	FramedNioConnection(SocketChannel channel, boolean server, boolean lookupHost,
+			ApplicationEventPublisher publisher, String factoryName, FrameCodec codec, FrameCodec replyCodec,
+			ConnectionErrors errors) {
+		super(channel, server, lookupHost, publisher, factoryName);
+		this.channel = channel;
+		this.codec = codec;
+		this.replyCodec = replyCodec;
+		this.errors = errors;
+	}
+
+	@Override
+	public void readPacket() {
+		FrameBuffer input = this.buffer;
+		if (input == null) {
+			input = this.codec.newBuffer();
+			this.buffer = input;
+		}
+		try {
+			if (!input.hasRoom()) {
+				throw new FramingException(FramingException.Kind.OVERSIZE, "Input buffer full");
+			}
+			ByteBuffer room = input.writableView();
+			int read = this.channel.read(room);
+			if (read > 0) {
+				input.written(read);
+				byte[] frame;
+				while (isOpen() && (frame = this.codec.decode(input)) != null) {
+					dispatch(frame);
+				}
+			}
+			else if (read < 0) {
+				byte[] last = this.codec.decodeAtEndOfStream(input);
+				if (last != null) {
+					dispatch(last);
+				}
+				closeConnection(false);
+			}
+		}
+		catch (FramingException ex) {
+			this.errors.framing(this, ex);
+			closeConnection(true);
+		}
+		catch (IOException ex) {
+			this.errors.io(this, ex);
+			closeConnection(true);
+		}
+	}
+
+	private void dispatch(byte[] frame) {
+		this.payload = frame;
+		Message<?> message = getMapper().toMessage(this);
+		this.payload = null;
+		TcpListener listener = getListener();
+		if (message != null && listener != null) {
+			try {
+				listener.onMessage(message);
+			}
+			catch (RuntimeException ex) {
+				this.errors.dispatch(this, ex);
+			}
+		}
+	}
+
+	@Override
+	public Object getPayload() {
+		return this.payload;
+	}
+
+	@Override
+	public void run() {
+		// frames are decoded in readPacket(); Spring Integration's assembler thread is not used
+	}
+
+	@Override
+	public void send(Message<?> message) {
+		byte[] frame;
+		try {
+			frame = this.replyCodec.frame(Replies.bytes(message));
+		}
+		catch (FramingException ex) {
+			this.errors.framing(this, ex);
+			throw new MessagingException(message, "Reply cannot be framed", ex);
+		}
+		try {
+			getChannelOutputStream().write(frame);
+		}
+		catch (IOException ex) {
+			closeConnection(true);
+			throw new MessagingException(message, "Send failed", ex);
+		}
+	}
+
+}

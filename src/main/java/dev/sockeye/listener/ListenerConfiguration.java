@@ -1,0 +1,37 @@
+package dev.sockeye.listener;
+
+import dev.sockeye.service.ServiceResolver;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.integration.dsl.context.IntegrationFlowContext;
+import org.springframework.util.AlternativeJdkIdGenerator;
+import org.springframework.util.IdGenerator;
+
+/**
+ * Wires the listeners.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SockeyeProperties.class)
+class ListenerConfiguration {
+
+	@Bean
+	ListenerBootstrap listenerBootstrap(SockeyeProperties properties, ServiceResolver services,
+			IntegrationFlowContext flows, ConfigurableEnvironment environment, ApplicationEventPublisher events) {
+		return new ListenerBootstrap(properties, new ListenerValidator(services), flows, environment, events);
+	}
+
+	/**
+	 * Message ids from a seeded pseudo-random generator instead of {@code UUID.randomUUID()}, which draws on
+	 * {@code SecureRandom} under a lock for each of the several messages every request creates. Spring Integration
+	 * installs this bean for all message headers.
+	 */
+	@Bean
+	IdGenerator messageIdGenerator() {
+		return new AlternativeJdkIdGenerator();
+	}
+
+}

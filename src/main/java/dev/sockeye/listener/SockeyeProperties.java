@@ -1,0 +1,30 @@
+package dev.sockeye.listener;
+
+import java.util.Map;
+
+import jakarta.validation.Valid;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Sockeye's configuration: the TCP listeners to run.
+ *
+ * @param listeners the listeners by name; with none configured, one {@code echo} listener on port 8888
+ */
+@ConfigurationProperties("sockeye")
+@Validated
+public record SockeyeProperties(@Valid Map<String, ListenerProperties> listeners) {
+
+	/** The name of the listener Sockeye runs when none is configured. */
+	public static final String DEFAULT_LISTENER = "echo";
+
+	/** The port of the listener Sockeye runs when none is configured. */
+	public static final int DEFAULT_PORT = 8888;
+
+	public SockeyeProperties {
+		listeners = (listeners == null || listeners.isEmpty())
+				? Map.of(DEFAULT_LISTENER, ListenerProperties.withPort(DEFAULT_PORT)) : Map.copyOf(listeners);
+	}
+
+}

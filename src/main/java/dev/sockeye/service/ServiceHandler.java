@@ -1,0 +1,71 @@
+package dev.sockeye.service;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.integration.handler.AbstractReplyProducingMessageHandler;
+import org.springframework.integration.ip.IpHeaders;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+
+/**
+ * The end of a listener's flow: calls the listener's {@link SockeyeService} with the message and the peer. A service
+ * that throws does not break the connection: the failure is logged once with the connection id and the client gets
+ * the listener's error reply.
+ */
+public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
+
+	private static final Log logger = LogFactory.getLog(ServiceHandler.class);
+
+	private final String listener;
+
+	private final String serviceName;
+
+	private final SockeyeService service;
+
+	private final byte[] errorReply;
+
+	private final boolean replies;
+
+	/**
+	 * @param listener the listener's name
+	 * @param serviceName the service's name, for log lines
+	 * @param service the service
+	 * @param errorReply what the client gets when the service fails
+	 * @param replies whether the flow sends replies (request-reply) or not (one-way)
+	 */
+	public ServiceHandler(String listener, String serviceName, SockeyeService service, String errorReply,
+			boolean replies) {
+		this.listener = listener;
+		this.serviceName = serviceName;
+		this.service = service;
+		this.errorReply = errorReply.getBytes(StandardCharsets.UTF_8);
+		this.replies = replies;
+		setRequiresReply(false);
+	}
+
+	@Override
+	protected Object handleRequestMessage(Message<?> message) {
+		MessageHeaders headers = message.getHeaders();
+		Peer peer = new Peer(this.listener, (String) headers.get(IpHeaders.CONNECTION_ID),
+				(String) headers.get(IpHeaders.IP_ADDRESS), remotePort(headers));
+		byte[] reply;
+		try {
+			reply = this.service.handle((byte[]) message.getPayload(), peer);
+		}
+		catch (Exception ex) {
+			logger.error("Listener '" + this.listener + "' service '" + this.serviceName + "' failed on connection "
+					+ peer.connectionId() + "; replying with the error reply", ex);
+			reply = this.errorReply;
+		}
+		return this.replies ? reply : null;
+	}
+
+	private static int remotePort(MessageHeaders headers) {
+		Object port = headers.get(IpHeaders.REMOTE_PORT);
+		return (port instanceof Integer value) ? value : -1;
+	}
+
+}
