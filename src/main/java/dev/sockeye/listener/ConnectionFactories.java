@@ -51,6 +51,7 @@ final class ConnectionFactories {
 		}
 		factory.setLookupHost(false);
 		factory.setSingleUse(properties.closeAfterReply() || codec.endsWithStream());
+		factory.setMapper(new ConnectionMessageMapper());
 		factory.setSerializer(new FrameSerializer(replyCodec));
 		factory.setDeserializer(new FrameDeserializer(codec));
 		return factory;

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.util.Map;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -22,7 +23,7 @@ import org.springframework.messaging.MessagingException;
  * byte per system call for delimited framings) and writes each reply as one array, without the send buffer as large as
  * the socket's that Spring Integration allocates per connection.
  */
-final class FramedNetConnection extends TcpNetConnection {
+final class FramedNetConnection extends TcpNetConnection implements FramedConnection {
 
 	private final Socket socket;
 
@@ -31,6 +32,8 @@ final class FramedNetConnection extends TcpNetConnection {
 	private final FrameCodec replyCodec;
 
 	private final ConnectionErrors errors;
+
+	private Map<String, Object> messageHeaders;
 
 	private final Lock sendLock = new ReentrantLock();
 
@@ -90,6 +93,16 @@ final class FramedNetConnection extends TcpNetConnection {
 		finally {
 			this.sendLock.unlock();
 		}
+	}
+
+	@Override
+	public Map<String, Object> messageHeaders() {
+		Map<String, Object> headers = this.messageHeaders;
+		if (headers == null) {
+			headers = ConnectionMessageMapper.headersOf(this);
+			this.messageHeaders = headers;
+		}
+		return headers;
 	}
 
 }

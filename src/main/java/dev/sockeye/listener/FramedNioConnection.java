@@ -3,6 +3,7 @@ package dev.sockeye.listener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.Map;
 
 import dev.sockeye.framing.FrameBuffer;
 import dev.sockeye.framing.FrameCodec;
@@ -20,7 +21,7 @@ import org.springframework.messaging.MessagingException;
  * {@link FrameBuffer}, decodes every complete frame and passes each to the listener on the reading thread, in order.
  * Replies are framed into one array and written with one call, with no per-connection send buffer.
  */
-final class FramedNioConnection extends TcpNioConnection {
+final class FramedNioConnection extends TcpNioConnection implements FramedConnection {
 
 	private final SocketChannel channel;
 
@@ -29,6 +30,8 @@ final class FramedNioConnection extends TcpNioConnection {
 	private final FrameCodec replyCodec;
 
 	private final ConnectionErrors errors;
+
+	private Map<String, Object> messageHeaders;
 
 	private FrameBuffer buffer;
 
@@ -124,6 +127,16 @@ final class FramedNioConnection extends TcpNioConnection {
 			closeConnection(true);
 			throw new MessagingException(message, "Send failed", ex);
 		}
+	}
+
+	@Override
+	public Map<String, Object> messageHeaders() {
+		Map<String, Object> headers = this.messageHeaders;
+		if (headers == null) {
+			headers = ConnectionMessageMapper.headersOf(this);
+			this.messageHeaders = headers;
+		}
+		return headers;
 	}
 
 }

@@ -44,6 +44,8 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 		this.errorReply = errorReply.getBytes(StandardCharsets.UTF_8);
 		this.replies = replies;
 		setRequiresReply(false);
+		// a reply carries its payload only: copying the request's headers into every reply is wasted work
+		setNotPropagatedHeaders("*");
 	}
 
 	@Override
