@@ -73,7 +73,10 @@ final class DelimiterCodec extends FrameCodec {
 				return buffer.take(head, length, i - start + 1);
 			}
 		}
-		if (readable - head > maxPayload() + (this.crlf ? 1 : 0)) {
+		int unframed = readable - head;
+		if (unframed > maxPayload() + 1
+				|| (unframed == maxPayload() + 1 && !(this.crlf && bytes[start + head + maxPayload()] == CR))) {
+			// only a CR may follow a full-size payload in crlf framing, and only the delimiter in any other
 			throw FramingException.oversizeWithoutEnd(maxPayload());
 		}
 		buffer.scanned(limit - start);

@@ -143,6 +143,25 @@ public final class TcpClient implements AutoCloseable {
 		}
 	}
 
+	/** @return true when the server closes the connection within the given time, false when it stays open */
+	public boolean isClosedByServerWithin(int millis) {
+		try {
+			this.socket.setSoTimeout(millis);
+			return isClosedByServer();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		finally {
+			try {
+				this.socket.setSoTimeout((int) TIMEOUT.toMillis());
+			}
+			catch (IOException ex) {
+				// closed
+			}
+		}
+	}
+
 	@Override
 	public void close() {
 		try {

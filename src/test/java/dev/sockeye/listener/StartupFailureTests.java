@@ -1,0 +1,89 @@
+package dev.sockeye.listener;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+
+import dev.sockeye.SockeyeApplication;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * Bad configuration and busy ports stop the application with a report that says what is wrong and what to do, and no
+ * stack trace.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class StartupFailureTests {
+
+	@Test
+	void portInUseSaysWhichListenerAndHowToFreeThePort(CapturedOutput output) throws Exception {
+		try (ServerSocket busy = new ServerSocket()) {
+			busy.bind(new InetSocketAddress("0.0.0.0", 0));
+			int port = busy.getLocalPort();
+			assertThatException().isThrownBy(() -> run("--sockeye.listeners.devices.port=" + port))
+				.havingRootCause()
+				.isInstanceOf(java.net.BindException.class);
+			assertThat(output).contains("APPLICATION FAILED TO START")
+				.contains("Sockeye listener 'devices' failed to start. Port " + port + " on 0.0.0.0 is already in use.")
+				.contains("set sockeye.listeners.devices.port to another port (0 picks a free one)");
+			assertNoStackTrace(output);
+		}
+	}
+
+	@Test
+	void twoListenersOnOnePortAreReportedTogetherWithAnUnknownService(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--sockeye.listeners.a.port=7411", "--sockeye.listeners.b.port=7411",
+				"--sockeye.listeners.b.service=nothingLikeThis"));
+		assertThat(output).contains("Sockeye's listener configuration is invalid:")
+			.contains("listeners 'a' and 'b' both use port 7411; give each listener its own sockeye.listeners.b.port")
+			.contains("sockeye.listeners.b.service is 'nothingLikeThis', but there is no such service; use one of echo");
+		assertNoStackTrace(output);
+	}
+
+	@Test
+	void zeroMaxMessageSizeIsRejected(CapturedOutput output) {
+		assertThatException()
+			.isThrownBy(() -> run("--sockeye.listeners.a.port=0", "--sockeye.listeners.a.max-message-size=0"));
+		assertThat(output).contains("sockeye.listeners.a.max-message-size is 0B; it must be greater than 0");
+		assertNoStackTrace(output);
+	}
+
+	@Test
+	void portOutOfRangeNamesThePropertyAndTheLimit(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--sockeye.listeners.a.port=70000"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Property: sockeye.listeners[a].port")
+			.contains("70000")
+			.contains("must be less than or equal to 65535");
+		assertNoStackTrace(output);
+	}
+
+	@Test
+	void unknownFramingListsTheFramingsThatExist(CapturedOutput output) {
+		assertThatException()
+			.isThrownBy(() -> run("--sockeye.listeners.a.port=0", "--sockeye.listeners.a.framing=crlf-ish"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("sockeye.listeners.a.framing")
+			.contains("crlf-ish")
+			.contains("LENGTH_HEADER_4");
+		assertNoStackTrace(output);
+	}
+
+	private static void run(String... args) {
+		SpringApplication application = new SpringApplication(SockeyeApplication.class);
+		application.setWebApplicationType(WebApplicationType.NONE);
+		application.run(args);
+	}
+
+	private static void assertNoStackTrace(CapturedOutput output) {
+		assertThat(output.toString()).doesNotContain("\tat org.springframework").doesNotContain("\tat dev.sockeye");
+	}
+
+}
