@@ -73,7 +73,10 @@ final class DelimiterCodec extends FrameCodec {
 				return buffer.take(head, length, i - start + 1);
 			}
 		}
-		if (readable - head > maxPayload() + (this.crlf ? 1 : 0)) {
+		int pending = readable - head;
+		// with crlf, one byte past the limit can still be the CR of a max-size line, but only if it is a CR
+		boolean maybeCr = this.crlf && pending == maxPayload() + 1 && bytes[start + readable - 1] == CR;
+		if (pending > maxPayload() && !maybeCr) {
 			throw FramingException.oversizeWithoutEnd(maxPayload());
 		}
 		buffer.scanned(limit - start);
