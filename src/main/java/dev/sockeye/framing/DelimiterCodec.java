@@ -73,10 +73,10 @@ final class DelimiterCodec extends FrameCodec {
 				return buffer.take(head, length, i - start + 1);
 			}
 		}
-		int unframed = readable - head;
-		if (unframed > maxPayload() + 1
-				|| (unframed == maxPayload() + 1 && !(this.crlf && bytes[start + head + maxPayload()] == CR))) {
-			// only a CR may follow a full-size payload in crlf framing, and only the delimiter in any other
+		int pending = readable - head;
+		// with crlf, one byte past the limit can still be the CR of a max-size line, but only if it is a CR
+		boolean maybeCr = this.crlf && pending == maxPayload() + 1 && bytes[start + readable - 1] == CR;
+		if (pending > maxPayload() && !maybeCr) {
 			throw FramingException.oversizeWithoutEnd(maxPayload());
 		}
 		buffer.scanned(limit - start);
