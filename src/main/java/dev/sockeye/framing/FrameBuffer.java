@@ -5,8 +5,9 @@ import java.util.Arrays;
 
 /**
  * The bytes one connection has read but not yet framed. Starts small, grows by doubling only while a frame that is
- * still within the limit needs it, and shrinks back once it is drained, so an idle connection holds
- * its initial capacity at most and never a buffer of the maximum message size.
+ * still within the limit needs it, and shrinks back to its initial capacity once it is drained, so an idle connection
+ * holds at most 4 KiB (the initial capacity unless its messages are large) and never a buffer of the maximum message
+ * size.
  * Not thread-safe: one connection reads from one thread at a time.
  */
 public final class FrameBuffer {
@@ -14,7 +15,7 @@ public final class FrameBuffer {
 	/** Default capacity of a fresh buffer, and what a drained buffer shrinks back to. */
 	public static final int INITIAL_CAPACITY = 512;
 
-	private static final int SHRINK_ABOVE = 16 * 1024;
+	private static final int SHRINK_ABOVE = 4 * 1024;
 
 	private final int capacityLimit;
 

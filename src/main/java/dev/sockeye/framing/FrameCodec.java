@@ -66,9 +66,9 @@ public abstract class FrameCodec {
 
 	/**
 	 * @param payload the message
-	 * @return the whole frame in one array, ready for a single write
-	 * @throws FramingException when the payload cannot be framed (too large for its header, or contains the
-	 * delimiter)
+	 * @return the whole frame in one array, ready for a single write. The payload is written as it is: a reply that
+	 * contains the delimiter (a multi-line reply in a line framing) reads as several messages on the other side
+	 * @throws FramingException when the payload cannot be framed (larger than the limit or than its header can say)
 	 */
 	public abstract byte[] frame(byte[] payload) throws FramingException;
 

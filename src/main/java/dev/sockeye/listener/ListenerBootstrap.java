@@ -71,7 +71,6 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		try {
 			services.forEach((name, service) -> {
 				RunningListener listener = start(name, this.properties.listeners().get(name), service);
-				this.running.put(name, listener);
 				ports.put("local.sockeye." + name + ".port", listener.port());
 			});
 		}
@@ -91,7 +90,8 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		ServiceHandler handler = new ServiceHandler(name, listener.service(), service, listener.errorReply(),
 				listener.mode() == Mode.REQUEST_REPLY);
 		IntegrationFlow flow = (listener.mode() == Mode.REQUEST_REPLY)
-				? IntegrationFlow.from(Tcp.inboundGateway(factory).id("sockeye." + name + ".gateway"))
+				// the flow runs on the reading thread, so the reply (or its absence) is known when the gateway looks
+				? IntegrationFlow.from(Tcp.inboundGateway(factory).id("sockeye." + name + ".gateway").replyTimeout(0))
 					.handle(handler)
 					.get()
 				: IntegrationFlow.from(Tcp.inboundAdapter(factory).id("sockeye." + name + ".adapter"))

@@ -53,8 +53,10 @@ final class Threads {
 			return new VirtualThreadTaskExecutor(prefix);
 		}
 		int threads = (size > 0) ? size : DEFAULT_PLATFORM_WORKERS;
+		CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(prefix);
+		threadFactory.setDaemon(true);
 		ExecutorService pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), new CustomizableThreadFactory(prefix));
+				new LinkedBlockingQueue<>(), threadFactory);
 		((ThreadPoolExecutor) pool).allowCoreThreadTimeOut(true);
 		return pool;
 	}

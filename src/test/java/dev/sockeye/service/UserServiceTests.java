@@ -11,6 +11,8 @@ import dev.sockeye.listener.ListenerBootstrap;
 import dev.sockeye.support.TcpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -35,7 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 		"sockeye.listeners.fragile.error-reply=SERVICE FAILED",
 		"sockeye.listeners.fragile-blocking.port=0", "sockeye.listeners.fragile-blocking.service=fragile",
 		"sockeye.listeners.fragile-blocking.io=blocking",
-		"sockeye.listeners.sink.port=0", "sockeye.listeners.sink.service=sink", "sockeye.listeners.sink.mode=one-way" })
+		"sockeye.listeners.sink.port=0", "sockeye.listeners.sink.service=sink", "sockeye.listeners.sink.mode=one-way",
+		"sockeye.listeners.quiet.port=0", "sockeye.listeners.quiet.service=quiet",
+		"sockeye.listeners.quiet-blocking.port=0", "sockeye.listeners.quiet-blocking.service=quiet",
+		"sockeye.listeners.quiet-blocking.io=blocking" })
 @ExtendWith(OutputCaptureExtension.class)
 class UserServiceTests {
 
@@ -101,8 +106,22 @@ class UserServiceTests {
 		}
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "quiet", "quiet-blocking" })
+	void serviceReturningNullSendsNothingAndServesTheNextMessageAtOnce(String listener) {
+		try (TcpClient client = TcpClient.connect(this.listeners.port(listener))) {
+			client.send("quiet\r\nloud\r\n");
+			assertThat(client.readText(6)).isEqualTo("loud\r\n");
+		}
+	}
+
 	@TestConfiguration
 	static class Services {
+
+		@Bean
+		Function<String, String> quiet() {
+			return (text) -> text.equals("quiet") ? null : text;
+		}
 
 		@Bean
 		Function<String, String> upperCase() {
