@@ -26,8 +26,8 @@ final class ConnectionFactories {
 		int maxSize = (int) properties.maxMessageSize().toBytes();
 		FrameCodec codec = properties.framing().codec(maxSize);
 		FrameCodec replyCodec = properties.effectiveReplyFraming().codec(maxSize);
-		FramedConnectionSupport connections = new FramedConnectionSupport(codec, replyCodec,
-				new ConnectionErrors(name));
+		FramedConnectionSupport connections = new FramedConnectionSupport(
+				new ListenerWire(codec, replyCodec, new ConnectionErrors(name)));
 		int port = properties.port();
 		AbstractServerConnectionFactory factory;
 		if (properties.io() == Io.BLOCKING) {

@@ -3,8 +3,6 @@ package dev.sockeye.listener;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
 
-import dev.sockeye.framing.FrameCodec;
-
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnectionSupport;
@@ -16,30 +14,22 @@ import org.springframework.integration.ip.tcp.connection.TcpNioConnectionSupport
  */
 final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetConnectionSupport {
 
-	private final FrameCodec codec;
+	private final ListenerWire wire;
 
-	private final FrameCodec replyCodec;
-
-	private final ConnectionErrors errors;
-
-	FramedConnectionSupport(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors) {
-		this.codec = codec;
-		this.replyCodec = replyCodec;
-		this.errors = errors;
+	FramedConnectionSupport(ListenerWire wire) {
+		this.wire = wire;
 	}
 
 	@Override
 	public TcpNioConnection createNewConnection(SocketChannel channel, boolean server, boolean lookupHost,
 			ApplicationEventPublisher publisher, String factoryName) {
-		return new FramedNioConnection(channel, server, lookupHost, publisher, factoryName, this.codec,
-				this.replyCodec, this.errors);
+		return new FramedNioConnection(channel, server, lookupHost, publisher, factoryName, this.wire);
 	}
 
 	@Override
 	public TcpNetConnection createNewConnection(Socket socket, boolean server, boolean lookupHost,
 			ApplicationEventPublisher publisher, String factoryName) {
-		return new FramedNetConnection(socket, server, lookupHost, publisher, factoryName, this.codec,
-				this.replyCodec, this.errors);
+		return new FramedNetConnection(socket, server, lookupHost, publisher, factoryName, this.wire);
 	}
 
 }

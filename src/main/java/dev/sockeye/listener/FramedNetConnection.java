@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.framing.FrameReader;
 import dev.sockeye.framing.FramingException;
 
@@ -27,11 +26,7 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 
 	private final Socket socket;
 
-	private final FrameCodec codec;
-
-	private final FrameCodec replyCodec;
-
-	private final ConnectionErrors errors;
+	private final ListenerWire wire;
 
 	private Map<String, Object> messageHeaders;
 
@@ -42,18 +37,16 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 	private OutputStream out;
 
 	FramedNetConnection(Socket socket, boolean server, boolean lookupHost, ApplicationEventPublisher publisher,
-			String factoryName, FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors) {
+			String factoryName, ListenerWire wire) {
 		super(socket, server, lookupHost, publisher, factoryName);
 		this.socket = socket;
-		this.codec = codec;
-		this.replyCodec = replyCodec;
-		this.errors = errors;
+		this.wire = wire;
 	}
 
 	@Override
 	protected InputStream inputStream() throws IOException {
 		if (this.reader == null) {
-			this.reader = new FrameReader(this.socket.getInputStream(), this.codec.newBuffer());
+			this.reader = new FrameReader(this.socket.getInputStream(), this.wire.newBuffer());
 		}
 		return this.reader;
 	}
@@ -62,7 +55,7 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 	protected boolean handleReadException(Exception exception) {
 		Throwable cause = (exception instanceof UncheckedIOException) ? exception.getCause() : exception;
 		if (cause instanceof FramingException framing) {
-			this.errors.framing(this, framing);
+			this.wire.errors().framing(this, framing);
 			closeConnection(true);
 			return true;
 		}
@@ -71,14 +64,7 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 
 	@Override
 	public void send(Message<?> message) {
-		byte[] frame;
-		try {
-			frame = this.replyCodec.frame(Replies.bytes(message));
-		}
-		catch (FramingException ex) {
-			this.errors.framing(this, ex);
-			throw new MessagingException(message, "Reply cannot be framed", ex);
-		}
+		byte[] frame = this.wire.replyFrame(this, message);
 		this.sendLock.lock();
 		try {
 			if (this.out == null) {

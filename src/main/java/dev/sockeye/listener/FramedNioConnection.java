@@ -6,7 +6,6 @@ import java.nio.channels.SocketChannel;
 import java.util.Map;
 
 import dev.sockeye.framing.FrameBuffer;
-import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.framing.FramingException;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -25,11 +24,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	private final SocketChannel channel;
 
-	private final FrameCodec codec;
-
-	private final FrameCodec replyCodec;
-
-	private final ConnectionErrors errors;
+	private final ListenerWire wire;
 
 	private Map<String, Object> messageHeaders;
 
@@ -38,20 +33,17 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	private byte[] payload;
 
 	FramedNioConnection(SocketChannel channel, boolean server, boolean lookupHost,
-			ApplicationEventPublisher publisher, String factoryName, FrameCodec codec, FrameCodec replyCodec,
-			ConnectionErrors errors) {
+			ApplicationEventPublisher publisher, String factoryName, ListenerWire wire) {
 		super(channel, server, lookupHost, publisher, factoryName);
 		this.channel = channel;
-		this.codec = codec;
-		this.replyCodec = replyCodec;
-		this.errors = errors;
+		this.wire = wire;
 	}
 
 	@Override
 	public void readPacket() {
 		FrameBuffer input = this.buffer;
 		if (input == null) {
-			input = this.codec.newBuffer();
+			input = this.wire.newBuffer();
 			this.buffer = input;
 		}
 		try {
@@ -63,12 +55,12 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			if (read > 0) {
 				input.written(read);
 				byte[] frame;
-				while (isOpen() && (frame = this.codec.decode(input)) != null) {
+				while (isOpen() && (frame = this.wire.codec().decode(input)) != null) {
 					dispatch(frame);
 				}
 			}
 			else if (read < 0) {
-				byte[] last = this.codec.decodeAtEndOfStream(input);
+				byte[] last = this.wire.codec().decodeAtEndOfStream(input);
 				if (last != null) {
 					dispatch(last);
 				}
@@ -76,11 +68,11 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			}
 		}
 		catch (FramingException ex) {
-			this.errors.framing(this, ex);
+			this.wire.errors().framing(this, ex);
 			closeConnection(true);
 		}
 		catch (IOException ex) {
-			this.errors.io(this, ex);
+			this.wire.errors().io(this, ex);
 			closeConnection(true);
 		}
 	}
@@ -95,7 +87,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 				listener.onMessage(message);
 			}
 			catch (RuntimeException ex) {
-				this.errors.dispatch(this, ex);
+				this.wire.errors().dispatch(this, ex);
 			}
 		}
 	}
@@ -112,14 +104,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	@Override
 	public void send(Message<?> message) {
-		byte[] frame;
-		try {
-			frame = this.replyCodec.frame(Replies.bytes(message));
-		}
-		catch (FramingException ex) {
-			this.errors.framing(this, ex);
-			throw new MessagingException(message, "Reply cannot be framed", ex);
-		}
+		byte[] frame = this.wire.replyFrame(this, message);
 		try {
 			getChannelOutputStream().write(frame);
 		}

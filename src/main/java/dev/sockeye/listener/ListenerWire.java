@@ -1,0 +1,42 @@
+package dev.sockeye.listener;
+
+import dev.sockeye.framing.FrameBuffer;
+import dev.sockeye.framing.FrameCodec;
+import dev.sockeye.framing.FramingException;
+
+import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
+
+/**
+ * What every connection of one listener shares, NIO or blocking: how requests are framed, how replies are framed,
+ * and where their errors are reported.
+ *
+ * @param codec frames requests
+ * @param replyCodec frames replies
+ * @param errors reports bad input and failures
+ */
+record ListenerWire(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors) {
+
+	/** @return a fresh input buffer for one connection */
+	FrameBuffer newBuffer() {
+		return this.codec.newBuffer();
+	}
+
+	/**
+	 * @param connection the connection the reply goes to
+	 * @param message the reply
+	 * @return the whole reply frame, for one write
+	 * @throws MessagingException when the reply cannot be framed (logged with the connection)
+	 */
+	byte[] replyFrame(TcpConnection connection, Message<?> message) {
+		try {
+			return this.replyCodec.frame(Replies.bytes(message));
+		}
+		catch (FramingException ex) {
+			this.errors.framing(connection, ex);
+			throw new MessagingException(message, "Reply cannot be framed", ex);
+		}
+	}
+
+}
