@@ -1,16 +1,20 @@
 package dev.sockeye.listener;
 
 import java.io.IOException;
+import java.net.SocketException;
 
 import dev.sockeye.framing.FramingException;
+import dev.sockeye.metrics.CloseReason;
+import dev.sockeye.metrics.ErrorType;
+import dev.sockeye.metrics.ListenerMetrics;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 
 /**
- * Reports what went wrong on one connection of one listener: one log line naming the listener, the connection and
- * what to do.
+ * Reports what went wrong on one connection of one listener: one log line naming the listener and the connection,
+ * the error meter, and the reason the connection is about to be closed.
  */
 final class ConnectionErrors {
 
@@ -18,16 +22,39 @@ final class ConnectionErrors {
 
 	private final String listener;
 
-	ConnectionErrors(String listener) {
+	private final ListenerMetrics metrics;
+
+	ConnectionErrors(String listener, ListenerMetrics metrics) {
 		this.listener = listener;
+		this.metrics = metrics;
 	}
 
-	void framing(TcpConnection connection, FramingException ex) {
+	/** Input that cannot be framed: the connection is closed with reason {@code error}. */
+	void framing(TcpConnection connection, ConnectionStats stats, FramingException ex) {
+		this.metrics.error((ex.kind() == FramingException.Kind.OVERSIZE) ? ErrorType.OVERSIZE : ErrorType.DECODE);
+		stats.closing(CloseReason.ERROR);
 		logger.warn("Listener '" + this.listener + "' closing connection " + connection.getConnectionId() + ": "
 				+ ex.getMessage());
 	}
 
-	void io(TcpConnection connection, IOException ex) {
+	/** A reply that cannot be framed (larger than the reply framing allows): the connection stays open. */
+	void replyFraming(TcpConnection connection, FramingException ex) {
+		this.metrics.error((ex.kind() == FramingException.Kind.OVERSIZE) ? ErrorType.OVERSIZE : ErrorType.DECODE);
+		logger.warn("Listener '" + this.listener + "' could not send a reply on connection "
+				+ connection.getConnectionId() + ": " + ex.getMessage());
+	}
+
+	/**
+	 * Reading or writing failed. A reset or an abort is the client going away; anything else is an I/O error.
+	 */
+	void io(TcpConnection connection, ConnectionStats stats, IOException ex) {
+		if (ex instanceof SocketException) {
+			stats.closing(CloseReason.CLIENT);
+		}
+		else {
+			this.metrics.error(ErrorType.IO);
+			stats.closing(CloseReason.ERROR);
+		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Listener '" + this.listener + "' connection " + connection.getConnectionId()
 					+ " failed: " + ex);

@@ -22,12 +22,13 @@ final class ConnectionFactories {
 	}
 
 	static AbstractServerConnectionFactory create(String name, ListenerProperties properties,
-			SockeyeService service) {
+			SockeyeService service, ListenerConnections connectionRegistry) {
 		int maxSize = (int) properties.maxMessageSize().toBytes();
 		FrameCodec codec = properties.framing().codec(maxSize);
 		FrameCodec replyCodec = properties.effectiveReplyFraming().codec(maxSize);
 		FramedConnectionSupport connections = new FramedConnectionSupport(
-				new ListenerWire(codec, replyCodec, new ConnectionErrors(name)));
+				new ListenerWire(codec, replyCodec, new ConnectionErrors(name, connectionRegistry.metrics()),
+						connectionRegistry));
 		int port = properties.port();
 		AbstractServerConnectionFactory factory;
 		if (properties.io() == Io.BLOCKING) {

@@ -1,5 +1,7 @@
 package dev.sockeye.listener;
 
+import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,9 +13,11 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.sockeye.framing.FrameReader;
 import dev.sockeye.framing.FramingException;
+import dev.sockeye.metrics.CloseReason;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
+import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessagingException;
 
@@ -28,6 +32,8 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 
 	private final ListenerWire wire;
 
+	private final ConnectionStats stats;
+
 	private Map<String, Object> messageHeaders;
 
 	private final Lock sendLock = new ReentrantLock();
@@ -41,23 +47,38 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 		super(socket, server, lookupHost, publisher, factoryName);
 		this.socket = socket;
 		this.wire = wire;
+		this.stats = wire.connections().opened(this);
 	}
 
 	@Override
 	protected InputStream inputStream() throws IOException {
 		if (this.reader == null) {
-			this.reader = new FrameReader(this.socket.getInputStream(), this.wire.newBuffer());
+			this.reader = new FrameReader(new CountingInputStream(this.socket.getInputStream(), this.stats),
+					this.wire.newBuffer());
 		}
 		return this.reader;
+	}
+
+	@Override
+	public Object getPayload() {
+		Object payload = super.getPayload();
+		this.stats.messageReceived();
+		return payload;
 	}
 
 	@Override
 	protected boolean handleReadException(Exception exception) {
 		Throwable cause = (exception instanceof UncheckedIOException) ? exception.getCause() : exception;
 		if (cause instanceof FramingException framing) {
-			this.wire.errors().framing(this, framing);
+			this.wire.errors().framing(this, this.stats, framing);
 			closeConnection(true);
 			return true;
+		}
+		if (cause instanceof SoftEndOfStreamException || cause instanceof EOFException) {
+			this.stats.closing(CloseReason.CLIENT);
+		}
+		else if (cause instanceof IOException io) {
+			this.wire.errors().io(this, this.stats, io);
 		}
 		return super.handleReadException(exception);
 	}
@@ -71,8 +92,10 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 				this.out = this.socket.getOutputStream();
 			}
 			this.out.write(frame);
+			this.stats.sent(frame.length);
 		}
 		catch (IOException ex) {
+			this.wire.errors().io(this, this.stats, ex);
 			closeConnection(true);
 			throw new MessagingException(message, "Send failed", ex);
 		}
@@ -89,6 +112,42 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 			this.messageHeaders = headers;
 		}
 		return headers;
+	}
+
+	@Override
+	public void close() {
+		super.close();
+		this.wire.connections().closed(this.stats);
+	}
+
+	/** Counts the bytes read from the socket, framing included, as they arrive. */
+	private static final class CountingInputStream extends FilterInputStream {
+
+		private final ConnectionStats stats;
+
+		CountingInputStream(InputStream in, ConnectionStats stats) {
+			super(in);
+			this.stats = stats;
+		}
+
+		@Override
+		public int read() throws IOException {
+			int b = super.read();
+			if (b >= 0) {
+				this.stats.received(1);
+			}
+			return b;
+		}
+
+		@Override
+		public int read(byte[] b, int off, int len) throws IOException {
+			int n = this.in.read(b, off, len);
+			if (n > 0) {
+				this.stats.received(n);
+			}
+			return n;
+		}
+
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.sockeye.framing.FrameBuffer;
 import dev.sockeye.framing.FramingException;
+import dev.sockeye.metrics.CloseReason;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpListener;
@@ -26,6 +27,8 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	private final ListenerWire wire;
 
+	private final ConnectionStats stats;
+
 	private Map<String, Object> messageHeaders;
 
 	private FrameBuffer buffer;
@@ -37,6 +40,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		super(channel, server, lookupHost, publisher, factoryName);
 		this.channel = channel;
 		this.wire = wire;
+		this.stats = wire.connections().opened(this);
 	}
 
 	@Override
@@ -54,6 +58,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			int read = this.channel.read(room);
 			if (read > 0) {
 				input.written(read);
+				this.stats.received(read);
 				byte[] frame;
 				while (isOpen() && (frame = this.wire.codec().decode(input)) != null) {
 					dispatch(frame);
@@ -64,20 +69,22 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 				if (last != null) {
 					dispatch(last);
 				}
+				this.stats.closing(CloseReason.CLIENT);
 				closeConnection(false);
 			}
 		}
 		catch (FramingException ex) {
-			this.wire.errors().framing(this, ex);
+			this.wire.errors().framing(this, this.stats, ex);
 			closeConnection(true);
 		}
 		catch (IOException ex) {
-			this.wire.errors().io(this, ex);
+			this.wire.errors().io(this, this.stats, ex);
 			closeConnection(true);
 		}
 	}
 
 	private void dispatch(byte[] frame) {
+		this.stats.messageReceived();
 		this.payload = frame;
 		Message<?> message = getMapper().toMessage(this);
 		this.payload = null;
@@ -109,9 +116,17 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			getChannelOutputStream().write(frame);
 		}
 		catch (IOException ex) {
+			this.wire.errors().io(this, this.stats, ex);
 			closeConnection(true);
 			throw new MessagingException(message, "Send failed", ex);
 		}
+		this.stats.sent(frame.length);
+	}
+
+	@Override
+	public void close() {
+		super.close();
+		this.wire.connections().closed(this.stats);
 	}
 
 	@Override

@@ -5,13 +5,17 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.sockeye.listener.ListenerProperties.Mode;
+import dev.sockeye.metrics.CloseReason;
+import dev.sockeye.metrics.ListenerMetrics;
 import dev.sockeye.service.ServiceHandler;
 import dev.sockeye.service.SockeyeService;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -31,7 +35,8 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionServerExce
  * Starts every configured listener (a Spring Integration connection factory and an inbound gateway or channel adapter
  * flow feeding the listener's service), waits until each has bound its port, logs where it listens, and publishes the
  * bound ports: as {@code local.sockeye.<name>.port} in the environment and in a {@link ListenersStartedEvent}.
- * A listener that cannot bind stops the application with a {@link ListenerBindException}.
+ * A listener that cannot bind stops the application with a {@link ListenerBindException}, unless
+ * {@code sockeye.fail-on-bind-error} is false: then it is left {@link Listener.State#FAILED} and reported by health.
  */
 public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<TcpConnectionServerExceptionEvent> {
 
@@ -45,21 +50,24 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 
 	private final IntegrationFlowContext flows;
 
+	private final MeterRegistry meters;
+
 	private final ConfigurableEnvironment environment;
 
 	private final ApplicationEventPublisher events;
 
 	private final Map<Object, Throwable> serverFailures = new ConcurrentHashMap<>();
 
-	private final Map<String, RunningListener> running = new LinkedHashMap<>();
+	private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
 
 	private volatile boolean started;
 
 	ListenerBootstrap(SockeyeProperties properties, ListenerValidator validator, IntegrationFlowContext flows,
-			ConfigurableEnvironment environment, ApplicationEventPublisher events) {
+			MeterRegistry meters, ConfigurableEnvironment environment, ApplicationEventPublisher events) {
 		this.properties = properties;
 		this.validator = validator;
 		this.flows = flows;
+		this.meters = meters;
 		this.environment = environment;
 		this.events = events;
 	}
@@ -70,7 +78,7 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		Map<String, Object> ports = new LinkedHashMap<>();
 		try {
 			services.forEach((name, service) -> {
-				RunningListener listener = start(name, this.properties.listeners().get(name), service);
+				Listener listener = start(name, this.properties.listeners().get(name), service);
 				ports.put("local.sockeye." + name + ".port", listener.port());
 			});
 		}
@@ -83,34 +91,61 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		this.events.publishEvent(new ListenersStartedEvent(this, listeners()));
 	}
 
-	private RunningListener start(String name, ListenerProperties listener, SockeyeService service) {
-		String address = (listener.address() != null) ? listener.address() : "0.0.0.0";
-		probeBind(name, listener, address);
-		AbstractServerConnectionFactory factory = ConnectionFactories.create(name, listener, service);
-		ServiceHandler handler = new ServiceHandler(name, listener.service(), service, listener.errorReply(),
-				listener.mode() == Mode.REQUEST_REPLY);
-		IntegrationFlow flow = (listener.mode() == Mode.REQUEST_REPLY)
-				// the flow runs on the reading thread, so the reply (or its absence) is known when the gateway looks
-				? IntegrationFlow.from(Tcp.inboundGateway(factory).id("sockeye." + name + ".gateway").replyTimeout(0))
-					.handle(handler)
-					.get()
-				: IntegrationFlow.from(Tcp.inboundAdapter(factory).id("sockeye." + name + ".adapter"))
-					.handle(handler)
-					.get();
-		IntegrationFlowRegistration registration = this.flows.registration(flow)
-			.id("sockeye." + name)
-			.addBean(factory.getBeanName(), factory)
-			.autoStartup(false)
-			.register();
-		RunningListener running = new RunningListener(name, listener, factory, registration);
-		this.running.put(name, running);
-		registration.start();
-		awaitListening(running, address);
-		logger.info("Sockeye listener '" + name + "' listening on " + address + ":" + running.port() + " ("
-				+ listener.io().name().toLowerCase() + ", " + listener.framing().configName() + ", service '"
-				+ listener.service() + "', " + listener.mode().name().toLowerCase().replace('_', '-')
-				+ threadsDescription(listener, service) + ")");
-		return running;
+	private Listener start(String name, ListenerProperties properties, SockeyeService service) {
+		Listener listener = new Listener(name, properties);
+		this.listeners.put(name, listener);
+		ListenerMetrics metrics = new ListenerMetrics(this.meters, name, listener::activeConnections,
+				listener::isListening);
+		boolean closesAfterReply = properties.closeAfterReply()
+				|| properties.framing().codec(1).endsWithStream();
+		listener.connections(
+				new ListenerConnections(metrics, closesAfterReply ? CloseReason.REPLY : CloseReason.CLIENT));
+		String address = (properties.address() != null) ? properties.address() : "0.0.0.0";
+		try {
+			probeBind(name, properties, address);
+			AbstractServerConnectionFactory factory = ConnectionFactories.create(name, properties, service,
+					listener.listenerConnections());
+			ServiceHandler handler = new ServiceHandler(name, properties.service(), service,
+					properties.errorReply(), properties.mode() == Mode.REQUEST_REPLY, metrics);
+			IntegrationFlowRegistration registration = this.flows.registration(flow(name, properties, factory, handler))
+				.id("sockeye." + name)
+				.addBean(factory.getBeanName(), factory)
+				.autoStartup(false)
+				.register();
+			listener.started(factory, registration);
+			registration.start();
+			awaitListening(listener, address);
+		}
+		catch (ListenerBindException ex) {
+			if (this.properties.failOnBindError()) {
+				throw ex;
+			}
+			logger.error(ex.getMessage() + "; the application runs on without this listener"
+					+ " (sockeye.fail-on-bind-error=false)");
+			removeFlow(listener);
+			listener.failed(ex.getMessage());
+			return listener;
+		}
+		listener.listening();
+		logger.info("Sockeye listener '" + name + "' listening on " + address + ":" + listener.port() + " ("
+				+ properties.io().name().toLowerCase(Locale.ROOT) + ", " + properties.framing().configName()
+				+ ", service '" + properties.service() + "', "
+				+ properties.mode().name().toLowerCase(Locale.ROOT).replace('_', '-')
+				+ threadsDescription(properties, service) + ")");
+		return listener;
+	}
+
+	private static IntegrationFlow flow(String name, ListenerProperties properties,
+			AbstractServerConnectionFactory factory, ServiceHandler handler) {
+		if (properties.mode() == Mode.ONE_WAY) {
+			return IntegrationFlow.from(Tcp.inboundAdapter(factory).id("sockeye." + name + ".adapter"))
+				.handle(handler)
+				.get();
+		}
+		// the flow runs on the reading thread, so the reply (or its absence) is known when the gateway looks
+		return IntegrationFlow.from(Tcp.inboundGateway(factory).id("sockeye." + name + ".gateway").replyTimeout(0))
+			.handle(handler)
+			.get();
 	}
 
 	private static String threadsDescription(ListenerProperties listener, SockeyeService service) {
@@ -137,7 +172,7 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		}
 	}
 
-	private void awaitListening(RunningListener listener, String address) {
+	private void awaitListening(Listener listener, String address) {
 		AbstractServerConnectionFactory factory = listener.factory();
 		long deadline = System.currentTimeMillis() + BIND_TIMEOUT_MILLIS;
 		while (!factory.isListening()) {
@@ -165,16 +200,30 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 	@Override
 	public void stop() {
 		this.started = false;
-		this.running.values().forEach((listener) -> {
-			try {
-				this.flows.remove(listener.registration().getId());
+		this.listeners.values().forEach((listener) -> {
+			if (listener.state() == Listener.State.LISTENING || listener.state() == Listener.State.STARTING) {
+				listener.stopped();
+				ListenerConnections connections = listener.listenerConnections();
+				if (connections != null) {
+					connections.markClosing(CloseReason.SHUTDOWN);
+				}
+				removeFlow(listener);
+				logger.info("Sockeye listener '" + listener.name() + "' stopped");
 			}
-			catch (RuntimeException ex) {
-				logger.warn("Listener '" + listener.name() + "' did not stop cleanly: " + ex.getMessage());
-			}
-			logger.info("Sockeye listener '" + listener.name() + "' stopped");
 		});
-		this.running.clear();
+	}
+
+	private void removeFlow(Listener listener) {
+		IntegrationFlowRegistration registration = listener.registration();
+		if (registration == null) {
+			return;
+		}
+		try {
+			this.flows.remove(registration.getId());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Listener '" + listener.name() + "' did not stop cleanly: " + ex.getMessage());
+		}
 	}
 
 	@Override
@@ -188,9 +237,9 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		return SmartLifecycle.DEFAULT_PHASE - 1024;
 	}
 
-	/** @return the running listeners by name, in start order */
-	public Map<String, RunningListener> listeners() {
-		return Collections.unmodifiableMap(new LinkedHashMap<>(this.running));
+	/** @return every configured listener by name, including any that failed to start */
+	public Map<String, Listener> listeners() {
+		return Collections.unmodifiableMap(new java.util.TreeMap<>(this.listeners));
 	}
 
 	/**
@@ -199,9 +248,9 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 	 * @throws IllegalArgumentException when no such listener runs
 	 */
 	public int port(String name) {
-		RunningListener listener = this.running.get(name);
+		Listener listener = this.listeners.get(name);
 		if (listener == null) {
-			throw new IllegalArgumentException("No running listener named '" + name + "'");
+			throw new IllegalArgumentException("No listener named '" + name + "'");
 		}
 		return listener.port();
 	}

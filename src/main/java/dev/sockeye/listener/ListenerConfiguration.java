@@ -1,7 +1,10 @@
 package dev.sockeye.listener;
 
 import dev.sockeye.service.ServiceResolver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -20,8 +23,10 @@ class ListenerConfiguration {
 
 	@Bean
 	ListenerBootstrap listenerBootstrap(SockeyeProperties properties, ServiceResolver services,
-			IntegrationFlowContext flows, ConfigurableEnvironment environment, ApplicationEventPublisher events) {
-		return new ListenerBootstrap(properties, new ListenerValidator(services), flows, environment, events);
+			IntegrationFlowContext flows, ObjectProvider<MeterRegistry> meters, ConfigurableEnvironment environment,
+			ApplicationEventPublisher events) {
+		return new ListenerBootstrap(properties, new ListenerValidator(services), flows,
+				meters.getIfAvailable(SimpleMeterRegistry::new), environment, events);
 	}
 
 	/**

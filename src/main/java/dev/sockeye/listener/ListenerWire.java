@@ -15,8 +15,10 @@ import org.springframework.messaging.MessagingException;
  * @param codec frames requests
  * @param replyCodec frames replies
  * @param errors reports bad input and failures
+ * @param connections the listener's open connections
  */
-record ListenerWire(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors) {
+record ListenerWire(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors,
+		ListenerConnections connections) {
 
 	/** @return a fresh input buffer for one connection */
 	FrameBuffer newBuffer() {
@@ -34,7 +36,7 @@ record ListenerWire(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors er
 			return this.replyCodec.frame(Replies.bytes(message));
 		}
 		catch (FramingException ex) {
-			this.errors.framing(connection, ex);
+			this.errors.replyFraming(connection, ex);
 			throw new MessagingException(message, "Reply cannot be framed", ex);
 		}
 	}

@@ -9,15 +9,15 @@ import org.springframework.context.ApplicationEvent;
  */
 public class ListenersStartedEvent extends ApplicationEvent {
 
-	private final Map<String, RunningListener> listeners;
+	private final Map<String, Listener> listeners;
 
-	ListenersStartedEvent(ListenerBootstrap source, Map<String, RunningListener> listeners) {
+	ListenersStartedEvent(ListenerBootstrap source, Map<String, Listener> listeners) {
 		super(source);
 		this.listeners = listeners;
 	}
 
 	/** @return the listeners by name */
-	public Map<String, RunningListener> listeners() {
+	public Map<String, Listener> listeners() {
 		return this.listeners;
 	}
 

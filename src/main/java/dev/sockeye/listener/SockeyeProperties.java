@@ -5,16 +5,20 @@ import java.util.Map;
 import jakarta.validation.Valid;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * Sockeye's configuration: the TCP listeners to run.
  *
  * @param listeners the listeners by name; with none configured, one {@code echo} listener on port 8888
+ * @param failOnBindError stop the application when a listener cannot bind its port; when false, the listener is
+ * reported DOWN by health and the application runs on without it
  */
 @ConfigurationProperties("sockeye")
 @Validated
-public record SockeyeProperties(@Valid Map<String, ListenerProperties> listeners) {
+public record SockeyeProperties(@Valid Map<String, ListenerProperties> listeners,
+		@DefaultValue("true") boolean failOnBindError) {
 
 	/** The name of the listener Sockeye runs when none is configured. */
 	public static final String DEFAULT_LISTENER = "echo";

@@ -2,6 +2,8 @@ package dev.sockeye.service;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.sockeye.metrics.ErrorType;
+import dev.sockeye.metrics.ListenerMetrics;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -29,20 +31,24 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 
 	private final boolean replies;
 
+	private final ListenerMetrics metrics;
+
 	/**
 	 * @param listener the listener's name
 	 * @param serviceName the service's name, for log lines
 	 * @param service the service
 	 * @param errorReply what the client gets when the service fails
 	 * @param replies whether the flow sends replies (request-reply) or not (one-way)
+	 * @param metrics the listener's meters, for service time and failures
 	 */
 	public ServiceHandler(String listener, String serviceName, SockeyeService service, String errorReply,
-			boolean replies) {
+			boolean replies, ListenerMetrics metrics) {
 		this.listener = listener;
 		this.serviceName = serviceName;
 		this.service = service;
 		this.errorReply = errorReply.getBytes(StandardCharsets.UTF_8);
 		this.replies = replies;
+		this.metrics = metrics;
 		setRequiresReply(false);
 		// a reply carries its payload only: copying the request's headers into every reply is wasted work
 		setNotPropagatedHeaders("*");
@@ -54,10 +60,14 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 		Peer peer = new Peer(this.listener, (String) headers.get(IpHeaders.CONNECTION_ID),
 				(String) headers.get(IpHeaders.IP_ADDRESS), remotePort(headers));
 		byte[] reply;
+		long start = System.nanoTime();
 		try {
 			reply = this.service.handle((byte[]) message.getPayload(), peer);
+			this.metrics.request(this.serviceName, true, System.nanoTime() - start);
 		}
 		catch (Exception ex) {
+			this.metrics.request(this.serviceName, false, System.nanoTime() - start);
+			this.metrics.error(ErrorType.SERVICE);
 			logger.error("Listener '" + this.listener + "' service '" + this.serviceName + "' failed on connection "
 					+ peer.connectionId() + "; replying with the error reply", ex);
 			reply = this.errorReply;

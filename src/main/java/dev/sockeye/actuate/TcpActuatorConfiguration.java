@@ -1,0 +1,25 @@
+package dev.sockeye.actuate;
+
+import dev.sockeye.listener.ListenerBootstrap;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.health.contributor.HealthContributor;
+
+/**
+ * The {@code tcp} health component and actuator endpoint.
+ */
+@Configuration(proxyBeanMethods = false)
+class TcpActuatorConfiguration {
+
+	@Bean
+	HealthContributor tcpHealthContributor(ListenerBootstrap listeners) {
+		return new TcpHealthContributor(listeners);
+	}
+
+	@Bean
+	TcpEndpoint tcpEndpoint(ListenerBootstrap listeners) {
+		return new TcpEndpoint(listeners);
+	}
+
+}

@@ -1,0 +1,125 @@
+package dev.sockeye.actuate;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.sockeye.listener.ConnectionInfo;
+import dev.sockeye.listener.Listener;
+import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.listener.ListenerProperties;
+
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
+
+/**
+ * {@code /actuator/tcp}: the listeners and their connections. {@code GET /actuator/tcp} lists the listeners,
+ * {@code GET /actuator/tcp/{listener}} lists a listener's open connections, and
+ * {@code DELETE /actuator/tcp/{listener}/{connectionId}} closes one (counted with close reason {@code admin}).
+ */
+@WebEndpoint(id = "tcp")
+public class TcpEndpoint {
+
+	private final ListenerBootstrap listeners;
+
+	TcpEndpoint(ListenerBootstrap listeners) {
+		this.listeners = listeners;
+	}
+
+	@ReadOperation
+	public ListenersDescriptor listeners() {
+		return new ListenersDescriptor(this.listeners.listeners().values().stream().map(TcpEndpoint::describe).toList());
+	}
+
+	@ReadOperation
+	public WebEndpointResponse<ConnectionsDescriptor> connections(@Selector String listener) {
+		Listener found = this.listeners.listeners().get(listener);
+		if (found == null) {
+			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		List<ConnectionDescriptor> connections = found.connections()
+			.stream()
+			.sorted(Comparator.comparing(ConnectionInfo::openedAt))
+			.map(ConnectionDescriptor::of)
+			.toList();
+		return new WebEndpointResponse<>(new ConnectionsDescriptor(listener, connections));
+	}
+
+	@DeleteOperation
+	public WebEndpointResponse<Map<String, String>> close(@Selector String listener, @Selector String connectionId) {
+		Listener found = this.listeners.listeners().get(listener);
+		if (found == null || !found.closeConnection(connectionId)) {
+			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		}
+		return new WebEndpointResponse<>(Map.of("listener", listener, "closed", connectionId));
+	}
+
+	private static ListenerDescriptor describe(Listener listener) {
+		ListenerProperties properties = listener.properties();
+		return new ListenerDescriptor(listener.name(), listener.isListening() ? listener.port() : properties.port(),
+				lower(properties.io()), properties.framing().configName(), properties.service(), lower(properties.mode()),
+				lower(listener.state()), listener.activeConnections(), listener.failure());
+	}
+
+	private static String lower(Enum<?> value) {
+		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+	/**
+	 * @param listeners every configured listener
+	 */
+	public record ListenersDescriptor(List<ListenerDescriptor> listeners) {
+	}
+
+	/**
+	 * One listener.
+	 * @param name its name
+	 * @param port the bound port (the configured one when not listening)
+	 * @param io nio or blocking
+	 * @param framing its framing
+	 * @param service its service
+	 * @param mode request-reply or one-way
+	 * @param state starting, listening, failed or stopped
+	 * @param activeConnections open connections
+	 * @param error why it failed, if it did
+	 */
+	public record ListenerDescriptor(String name, int port, String io, String framing, String service, String mode,
+			String state, int activeConnections, String error) {
+	}
+
+	/**
+	 * @param listener the listener's name
+	 * @param connections its open connections, oldest first
+	 */
+	public record ConnectionsDescriptor(String listener, List<ConnectionDescriptor> connections) {
+	}
+
+	/**
+	 * One open connection.
+	 * @param id its id, as in log lines; use it to close the connection
+	 * @param remoteAddress the client's address
+	 * @param remotePort the client's port
+	 * @param openedAt when it was accepted
+	 * @param bytesReceived bytes read, framing included
+	 * @param bytesSent bytes written, framing included
+	 * @param messagesReceived messages received
+	 * @param messagesSent messages sent
+	 * @param lastActivity when a byte last moved either way
+	 */
+	public record ConnectionDescriptor(String id, String remoteAddress, int remotePort, Instant openedAt,
+			long bytesReceived, long bytesSent, long messagesReceived, long messagesSent, Instant lastActivity) {
+
+		static ConnectionDescriptor of(ConnectionInfo info) {
+			return new ConnectionDescriptor(info.id(), info.remoteAddress(), info.remotePort(), info.openedAt(),
+					info.bytesReceived(), info.bytesSent(), info.messagesReceived(), info.messagesSent(),
+					info.lastActivity());
+		}
+
+	}
+
+}

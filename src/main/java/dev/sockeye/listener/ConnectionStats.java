@@ -1,0 +1,129 @@
+package dev.sockeye.listener;
+
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.sockeye.metrics.CloseReason;
+import dev.sockeye.metrics.ListenerMetrics;
+
+import org.springframework.integration.ip.tcp.connection.TcpConnection;
+
+/**
+ * One connection's counters, kept in step with its listener's meters: every byte and message is counted once, here
+ * and in the listener total. Reads are counted by the one thread that reads the connection and writes under the
+ * connection's send lock, so plain volatile fields suffice.
+ */
+final class ConnectionStats implements ConnectionInfo {
+
+	private final TcpConnection connection;
+
+	private final ListenerMetrics metrics;
+
+	private final long openedMillis = System.currentTimeMillis();
+
+	private final long openedNanos = System.nanoTime();
+
+	private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
+
+	private volatile long bytesReceived;
+
+	private volatile long bytesSent;
+
+	private volatile long messagesReceived;
+
+	private volatile long messagesSent;
+
+	private volatile long lastActivityMillis = this.openedMillis;
+
+	ConnectionStats(TcpConnection connection, ListenerMetrics metrics) {
+		this.connection = connection;
+		this.metrics = metrics;
+	}
+
+	void received(int bytes) {
+		this.bytesReceived += bytes;
+		this.lastActivityMillis = System.currentTimeMillis();
+		this.metrics.received(bytes);
+	}
+
+	void messageReceived() {
+		this.messagesReceived++;
+		this.metrics.messageReceived();
+	}
+
+	void sent(int bytes) {
+		this.bytesSent += bytes;
+		this.messagesSent++;
+		this.lastActivityMillis = System.currentTimeMillis();
+		this.metrics.sent(bytes);
+		this.metrics.messageSent();
+	}
+
+	/**
+	 * Records why the connection is about to close; the first reason given wins.
+	 * @param reason the reason
+	 */
+	void closing(CloseReason reason) {
+		this.closeReason.compareAndSet(null, reason);
+	}
+
+	/** @return the reason recorded, or {@code otherwise} when none was */
+	CloseReason closeReason(CloseReason otherwise) {
+		CloseReason reason = this.closeReason.get();
+		return (reason != null) ? reason : otherwise;
+	}
+
+	long openNanos() {
+		return System.nanoTime() - this.openedNanos;
+	}
+
+	TcpConnection connection() {
+		return this.connection;
+	}
+
+	@Override
+	public String id() {
+		return this.connection.getConnectionId();
+	}
+
+	@Override
+	public String remoteAddress() {
+		return this.connection.getHostAddress();
+	}
+
+	@Override
+	public int remotePort() {
+		return this.connection.getPort();
+	}
+
+	@Override
+	public Instant openedAt() {
+		return Instant.ofEpochMilli(this.openedMillis);
+	}
+
+	@Override
+	public long bytesReceived() {
+		return this.bytesReceived;
+	}
+
+	@Override
+	public long bytesSent() {
+		return this.bytesSent;
+	}
+
+	@Override
+	public long messagesReceived() {
+		return this.messagesReceived;
+	}
+
+	@Override
+	public long messagesSent() {
+		return this.messagesSent;
+	}
+
+	@Override
+	public Instant lastActivity() {
+		return Instant.ofEpochMilli(this.lastActivityMillis);
+	}
+
+}

@@ -1,0 +1,80 @@
+package dev.sockeye.listener;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.sockeye.metrics.CloseReason;
+import dev.sockeye.metrics.ListenerMetrics;
+
+import org.springframework.integration.ip.tcp.connection.TcpConnection;
+
+/**
+ * The open connections of one listener: registered when accepted, removed (and counted with their close reason and
+ * duration) exactly once when closed, and closable by id.
+ */
+final class ListenerConnections {
+
+	private final ListenerMetrics metrics;
+
+	private final CloseReason defaultCloseReason;
+
+	private final Map<String, ConnectionStats> open = new ConcurrentHashMap<>();
+
+	/**
+	 * @param metrics the listener's meters
+	 * @param defaultCloseReason the reason of a close that nobody explained: the client's, or the reply's on listeners
+	 * that close after each reply
+	 */
+	ListenerConnections(ListenerMetrics metrics, CloseReason defaultCloseReason) {
+		this.metrics = metrics;
+		this.defaultCloseReason = defaultCloseReason;
+	}
+
+	ListenerMetrics metrics() {
+		return this.metrics;
+	}
+
+	ConnectionStats opened(TcpConnection connection) {
+		ConnectionStats stats = new ConnectionStats(connection, this.metrics);
+		this.open.put(connection.getConnectionId(), stats);
+		this.metrics.opened();
+		return stats;
+	}
+
+	void closed(ConnectionStats stats) {
+		if (this.open.remove(stats.id(), stats)) {
+			this.metrics.closed(stats.closeReason(this.defaultCloseReason), stats.openNanos());
+		}
+	}
+
+	int count() {
+		return this.open.size();
+	}
+
+	Collection<ConnectionInfo> list() {
+		return new ArrayList<>(this.open.values());
+	}
+
+	/**
+	 * @param id a connection id
+	 * @param reason why it is closed
+	 * @return true if it was open
+	 */
+	boolean close(String id, CloseReason reason) {
+		ConnectionStats stats = this.open.get(id);
+		if (stats == null) {
+			return false;
+		}
+		stats.closing(reason);
+		stats.connection().close();
+		return true;
+	}
+
+	/** Records a reason for every open connection, before something else closes them all (a stopping factory). */
+	void markClosing(CloseReason reason) {
+		this.open.values().forEach((stats) -> stats.closing(reason));
+	}
+
+}

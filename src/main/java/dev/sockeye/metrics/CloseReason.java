@@ -1,0 +1,31 @@
+package dev.sockeye.metrics;
+
+import java.util.Locale;
+
+/** Why a connection was closed; the {@code reason} tag of {@link TcpMeterNames#CONNECTIONS_CLOSED}. */
+public enum CloseReason {
+
+	/** The client closed it (end of stream). */
+	CLIENT,
+
+	/** No traffic for longer than the idle timeout. */
+	IDLE,
+
+	/** Bad input or an I/O failure. */
+	ERROR,
+
+	/** The listener stopped. */
+	SHUTDOWN,
+
+	/** An operator closed it through the actuator endpoint. */
+	ADMIN,
+
+	/** The listener closes each connection after its reply ({@code close-after-reply}, {@code raw} framing). */
+	REPLY;
+
+	/** @return the tag value */
+	public String tag() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+}

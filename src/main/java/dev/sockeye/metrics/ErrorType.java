@@ -1,0 +1,28 @@
+package dev.sockeye.metrics;
+
+import java.util.Locale;
+
+/** The {@code type} tag of {@link TcpMeterNames#ERRORS}. */
+public enum ErrorType {
+
+	/** Input that breaks the framing. */
+	DECODE,
+
+	/** A frame over {@code max-message-size}. */
+	OVERSIZE,
+
+	/** The service threw. */
+	SERVICE,
+
+	/** Reading or writing the socket failed. */
+	IO,
+
+	/** A timeout closed the connection. */
+	TIMEOUT;
+
+	/** @return the tag value */
+	public String tag() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+}
