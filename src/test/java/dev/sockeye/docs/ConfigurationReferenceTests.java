@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.sockeye.listener.ListenerProperties;
+import dev.sockeye.listener.SockeyeProperties;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -44,6 +45,7 @@ class ConfigurationReferenceTests {
 	static String table() throws IOException {
 		StringBuilder table = new StringBuilder();
 		table.append("| Property | Type | Default | Description |\n|---|---|---|---|\n");
+		rows(table, "sockeye.", SockeyeProperties.class, "src/main/java/dev/sockeye/listener/SockeyeProperties.java");
 		rows(table, "sockeye.listeners.<name>.", ListenerProperties.class,
 				"src/main/java/dev/sockeye/listener/ListenerProperties.java");
 		return table.toString().strip();
@@ -57,6 +59,9 @@ class ConfigurationReferenceTests {
 			RecordComponent component = components[i];
 			String name = kebab(component.getName());
 			Class<?> type = component.getType();
+			if (Map.class.isAssignableFrom(type)) {
+				continue;
+			}
 			if (type.isRecord()) {
 				rows(table, prefix + name + ".", type, source);
 				continue;
