@@ -161,6 +161,7 @@ public final class ListenerMetrics {
 			.tag(TcpMeterNames.TAG_SERVICE, service)
 			.tag(TcpMeterNames.TAG_OUTCOME, outcome)
 			.publishPercentileHistogram()
+			.serviceLevelObjectives(Duration.ofMillis(500))
 			.minimumExpectedValue(Duration.ofNanos(1000))
 			.maximumExpectedValue(Duration.ofSeconds(30))
 			.register(this.registry);

@@ -45,6 +45,9 @@ class TcpEndpointTests {
 	@Test
 	void prometheusShowsTenConnectionsAndExactCountsAndDeleteClosesOne() {
 		int bytes = connectTenAndSendHundred();
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(actuator("/prometheus").body())
+				.contains("tcp_server_sent_bytes_total{listener=\"echo\"} " + bytes + ".0"));
 		String scrape = actuator("/prometheus").body();
 		assertThat(scrape).contains("tcp_server_connections_active{listener=\"echo\"} 10")
 			.contains("tcp_server_connections_opened_total{listener=\"echo\"} 10.0")
@@ -60,7 +63,9 @@ class TcpEndpointTests {
 		List<Integer> received = JsonPath.read(connections, "$.connections[*].messagesReceived");
 		assertThat(received).containsOnly(10);
 
-		HttpResponse<String> deleted = Http.delete(url("/tcp/echo/" + ids.get(0)));
+		List<Integer> ports = JsonPath.read(connections, "$.connections[*].remotePort");
+		String first = ids.get(ports.indexOf(this.clients.get(0).localPort()));
+		HttpResponse<String> deleted = Http.delete(url("/tcp/echo/" + first));
 		assertThat(deleted.statusCode()).isEqualTo(200);
 		assertThat(this.clients.get(0).isClosedByServer()).isTrue();
 		await().atMost(Duration.ofSeconds(10))
@@ -69,7 +74,7 @@ class TcpEndpointTests {
 				.contains("tcp_server_connections_closed_total{listener=\"echo\",reason=\"admin\"} 1.0"));
 		assertThat(JsonPath.<List<String>>read(actuator("/tcp/echo").body(), "$.connections[*].id"))
 			.hasSize(9)
-			.doesNotContain(ids.get(0));
+			.doesNotContain(first);
 		this.clients.get(1).send("still served\r\n");
 		assertThat(this.clients.get(1).readText(14)).isEqualTo("still served\r\n");
 	}

@@ -82,6 +82,11 @@ public final class TcpClient implements AutoCloseable {
 		}
 	}
 
+	/** @return the client's own port, as the server sees it */
+	public int localPort() {
+		return this.socket.getLocalPort();
+	}
+
 	/** Reads exactly {@code length} bytes. */
 	public byte[] read(int length) {
 		byte[] bytes = new byte[length];
