@@ -1,16 +1,30 @@
 package dev.sockeye;
 
+import dev.sockeye.bench.BenchCommand;
+import dev.sockeye.client.ClientCommand;
+
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Sockeye: TCP listeners from configuration, on Spring Integration.
+ * Sockeye: TCP listeners from configuration, on Spring Integration. With no command it runs the server; a first
+ * argument {@code client} or {@code bench} runs that command instead, with no web server and no listeners.
  */
 @SpringBootApplication
 public class SockeyeApplication {
 
 	public static void main(String[] args) {
+		if (args.length > 0 && args[0].equals("client")) {
+			System.exit(ClientCommand.run(tail(args), System.in, System.out, System.err));
+		}
+		if (args.length > 0 && args[0].equals("bench")) {
+			System.exit(BenchCommand.run(tail(args), System.out, System.err));
+		}
 		SpringApplication.run(SockeyeApplication.class, args);
+	}
+
+	private static String[] tail(String[] args) {
+		return java.util.Arrays.copyOfRange(args, 1, args.length);
 	}
 
 }
