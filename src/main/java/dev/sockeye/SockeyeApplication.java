@@ -15,6 +15,7 @@ public class SockeyeApplication {
 
 	public static void main(String[] args) {
 		if (args.length > 0 && args[0].equals("client")) {
+			ClientCommand.quietLogging();
 			System.exit(ClientCommand.run(tail(args), System.in, System.out, System.err));
 		}
 		if (args.length > 0 && args[0].equals("bench")) {

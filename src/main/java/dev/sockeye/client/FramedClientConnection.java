@@ -1,0 +1,108 @@
+package dev.sockeye.client;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.sockeye.framing.FrameCodec;
+import dev.sockeye.framing.FrameReader;
+import dev.sockeye.framing.FramingException;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
+import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessagingException;
+
+/**
+ * A client connection for Sockeye's outbound gateways: reads replies in bulk through a {@link FrameReader} and
+ * writes each request as one framed array.
+ */
+final class FramedClientConnection extends TcpNetConnection {
+
+	private final Socket socket;
+
+	private final FrameCodec codec;
+
+	private final ClientConnectionListener listener;
+
+	private final Lock sendLock = new ReentrantLock();
+
+	private FrameReader reader;
+
+	private OutputStream out;
+
+	private volatile boolean closed;
+
+	FramedClientConnection(Socket socket, ApplicationEventPublisher publisher, String factoryName, FrameCodec codec,
+			ClientConnectionListener listener) {
+		super(socket, false, false, publisher, factoryName);
+		this.socket = socket;
+		this.codec = codec;
+		this.listener = listener;
+		listener.opened();
+	}
+
+	@Override
+	protected InputStream inputStream() throws IOException {
+		if (this.reader == null) {
+			this.reader = new FrameReader(this.socket.getInputStream(), this.codec.newBuffer());
+		}
+		return this.reader;
+	}
+
+	@Override
+	protected boolean handleReadException(Exception exception) {
+		Throwable cause = (exception instanceof UncheckedIOException) ? exception.getCause() : exception;
+		if (cause instanceof SoftEndOfStreamException || cause instanceof EOFException) {
+			// Spring Integration treats an orderly close as no error, so a gateway waiting for a reply would wait
+			// for its timeout; tell it the server closed the connection
+			closeConnection(true);
+			sendExceptionToListener(new EOFException("Connection closed by the server"));
+			return true;
+		}
+		return super.handleReadException(exception);
+	}
+
+	@Override
+	public void send(Message<?> message) {
+		byte[] frame;
+		try {
+			Object payload = message.getPayload();
+			frame = this.codec.frame((payload instanceof byte[] bytes) ? bytes
+					: payload.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+		catch (FramingException ex) {
+			throw new MessagingException(message, "Request cannot be framed: " + ex.getMessage(), ex);
+		}
+		this.sendLock.lock();
+		try {
+			if (this.out == null) {
+				this.out = this.socket.getOutputStream();
+			}
+			this.out.write(frame);
+		}
+		catch (IOException ex) {
+			closeConnection(true);
+			throw new MessagingException(message, "Send failed", ex);
+		}
+		finally {
+			this.sendLock.unlock();
+		}
+	}
+
+	@Override
+	public void close() {
+		super.close();
+		if (!this.closed) {
+			this.closed = true;
+			this.listener.closed();
+		}
+	}
+
+}

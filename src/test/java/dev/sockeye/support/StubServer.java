@@ -1,0 +1,115 @@
+package dev.sockeye.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+/**
+ * A tiny misbehaving server on a real socket, for testing clients: it accepts connections and hands each to a
+ * behaviour (never answer, answer wrong, close at once, ...).
+ */
+public final class StubServer implements AutoCloseable {
+
+	private final ServerSocket server;
+
+	private final List<Socket> accepted = new CopyOnWriteArrayList<>();
+
+	private StubServer(BiConsumer<Socket, InputStream> behaviour) throws IOException {
+		this.server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
+		Thread acceptor = new Thread(() -> {
+			while (!this.server.isClosed()) {
+				try {
+					Socket socket = this.server.accept();
+					this.accepted.add(socket);
+					Thread handler = new Thread(() -> {
+						try {
+							behaviour.accept(socket, socket.getInputStream());
+						}
+						catch (IOException ex) {
+							// the client went away
+						}
+					}, "stub-connection");
+					handler.setDaemon(true);
+					handler.start();
+				}
+				catch (IOException ex) {
+					return;
+				}
+			}
+		}, "stub-acceptor");
+		acceptor.setDaemon(true);
+		acceptor.start();
+	}
+
+	public static StubServer start(BiConsumer<Socket, InputStream> behaviour) {
+		try {
+			return new StubServer(behaviour);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Reads everything and never answers. */
+	public static StubServer silent() {
+		return start((socket, in) -> {
+			try {
+				in.transferTo(OutputStreamSink.INSTANCE);
+			}
+			catch (IOException ex) {
+				// closed
+			}
+		});
+	}
+
+	/** Closes each connection as soon as it has read something. */
+	public static StubServer closingAfterFirstRead() {
+		return start((socket, in) -> {
+			try {
+				in.read();
+				socket.close();
+			}
+			catch (IOException ex) {
+				// closed
+			}
+		});
+	}
+
+	public int port() {
+		return this.server.getLocalPort();
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.server.close();
+			for (Socket socket : this.accepted) {
+				socket.close();
+			}
+		}
+		catch (IOException ex) {
+			// closing
+		}
+	}
+
+	private static final class OutputStreamSink extends java.io.OutputStream {
+
+		static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+		@Override
+		public void write(int b) {
+		}
+
+		@Override
+		public void write(byte[] b, int off, int len) {
+		}
+
+	}
+
+}
