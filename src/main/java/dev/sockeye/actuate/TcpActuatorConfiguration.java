@@ -18,6 +18,11 @@ class TcpActuatorConfiguration {
 	}
 
 	@Bean
+	HealthContributor relayHealthContributor(ListenerBootstrap listeners) {
+		return new RelayHealthContributor(listeners);
+	}
+
+	@Bean
 	TcpEndpoint tcpEndpoint(ListenerBootstrap listeners) {
 		return new TcpEndpoint(listeners);
 	}

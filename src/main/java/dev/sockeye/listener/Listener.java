@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 
 import dev.sockeye.metrics.CloseReason;
+import dev.sockeye.service.SockeyeService;
 
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
@@ -44,6 +45,8 @@ public final class Listener {
 	private volatile IntegrationFlowRegistration registration;
 
 	private volatile ListenerConnections connections;
+
+	private volatile SockeyeService service;
 
 	Listener(String name, ListenerProperties properties) {
 		this.name = name;
@@ -102,6 +105,15 @@ public final class Listener {
 	public boolean closeConnection(String connectionId) {
 		ListenerConnections current = this.connections;
 		return current != null && current.close(connectionId, CloseReason.ADMIN);
+	}
+
+	/** @return the service handling its messages, once started */
+	public SockeyeService service() {
+		return this.service;
+	}
+
+	void service(SockeyeService service) {
+		this.service = service;
 	}
 
 	void connections(ListenerConnections connections) {

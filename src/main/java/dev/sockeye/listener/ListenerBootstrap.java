@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import dev.sockeye.listener.ListenerProperties.Mode;
 import dev.sockeye.metrics.CloseReason;
 import dev.sockeye.metrics.ListenerMetrics;
+import dev.sockeye.service.ManagedService;
 import dev.sockeye.service.ServiceHandler;
 import dev.sockeye.service.SockeyeService;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -101,12 +102,17 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		listener.connections(
 				new ListenerConnections(metrics, closesAfterReply ? CloseReason.REPLY : CloseReason.CLIENT));
 		String address = (properties.address() != null) ? properties.address() : "0.0.0.0";
+		listener.service(service);
 		try {
 			probeBind(name, properties, address);
+			if (service instanceof ManagedService managed) {
+				managed.start();
+			}
 			AbstractServerConnectionFactory factory = ConnectionFactories.create(name, properties, service,
 					listener.listenerConnections());
 			ServiceHandler handler = new ServiceHandler(name, properties.service(), service,
-					properties.errorReply(), properties.mode() == Mode.REQUEST_REPLY, metrics);
+					properties.errorReply(), properties.mode() == Mode.REQUEST_REPLY, metrics,
+					(connectionId) -> listener.listenerConnections().close(connectionId, CloseReason.ERROR));
 			IntegrationFlowRegistration registration = this.flows.registration(flow(name, properties, factory, handler))
 				.id("sockeye." + name)
 				.addBean(factory.getBeanName(), factory)
@@ -123,6 +129,7 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 			logger.error(ex.getMessage() + "; the application runs on without this listener"
 					+ " (sockeye.fail-on-bind-error=false)");
 			removeFlow(listener);
+			stopService(listener);
 			listener.failed(ex.getMessage());
 			return listener;
 		}
@@ -208,6 +215,7 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 					connections.markClosing(CloseReason.SHUTDOWN);
 				}
 				removeFlow(listener);
+				stopService(listener);
 				logger.info("Sockeye listener '" + listener.name() + "' stopped");
 			}
 		});
@@ -223,6 +231,17 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Listener '" + listener.name() + "' did not stop cleanly: " + ex.getMessage());
+		}
+	}
+
+	private static void stopService(Listener listener) {
+		if (listener.service() instanceof ManagedService managed) {
+			try {
+				managed.stop();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Service of listener '" + listener.name() + "' did not stop cleanly: " + ex.getMessage());
+			}
 		}
 	}
 

@@ -1,9 +1,11 @@
 package dev.sockeye.listener;
 
+import dev.sockeye.relay.RelayService;
 import dev.sockeye.service.ServiceResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationEventPublisher;
@@ -24,9 +26,11 @@ class ListenerConfiguration {
 	@Bean
 	ListenerBootstrap listenerBootstrap(SockeyeProperties properties, ServiceResolver services,
 			IntegrationFlowContext flows, ObjectProvider<MeterRegistry> meters, ConfigurableEnvironment environment,
-			ApplicationEventPublisher events) {
-		return new ListenerBootstrap(properties, new ListenerValidator(services), flows,
-				meters.getIfAvailable(SimpleMeterRegistry::new), environment, events);
+			ApplicationEventPublisher events, BeanFactory beans) {
+		MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
+		ListenerValidator validator = new ListenerValidator(services,
+				(name, listener) -> new RelayService(name, listener, flows, registry, beans));
+		return new ListenerBootstrap(properties, validator, flows, registry, environment, events);
 	}
 
 	/**

@@ -6,6 +6,9 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import java.time.Duration;
+import java.util.List;
+
 import dev.sockeye.framing.Framing;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -28,6 +31,7 @@ import org.springframework.util.unit.DataSize;
  * @param workers worker threads for blocking services on an nio listener; 0 uses virtual threads where the JVM has them
  * and 64 platform threads otherwise
  * @param echo settings of the built-in echo service
+ * @param relay settings of the built-in relay service
  */
 public record ListenerProperties(
 		@NotNull @Min(0) @Max(65535) Integer port,
@@ -42,7 +46,8 @@ public record ListenerProperties(
 		@DefaultValue("ERROR") String errorReply,
 		@DefaultValue("false") boolean closeAfterReply,
 		@DefaultValue("0") @Min(0) int workers,
-		@DefaultValue @Valid @NotNull Echo echo) {
+		@DefaultValue @Valid @NotNull Echo echo,
+		@DefaultValue @Valid @NotNull Relay relay) {
 
 	/** @return the framing of replies */
 	public Framing effectiveReplyFraming() {
@@ -51,7 +56,7 @@ public record ListenerProperties(
 
 	static ListenerProperties withPort(int port) {
 		return new ListenerProperties(port, null, Io.NIO, Framing.CRLF, null, DataSize.ofKilobytes(64), 4096, "echo",
-				Mode.REQUEST_REPLY, "ERROR", false, 0, new Echo(""));
+				Mode.REQUEST_REPLY, "ERROR", false, 0, new Echo(""), Relay.NONE);
 	}
 
 	/**
@@ -60,6 +65,44 @@ public record ListenerProperties(
 	 * @param prefix text put before each echoed message, e.g. "Echo: "
 	 */
 	public record Echo(@DefaultValue("") String prefix) {
+	}
+
+	/**
+	 * Settings of the built-in relay service, which forwards each request to an upstream server and returns its reply.
+	 *
+	 * @param upstreams the upstream servers as host:port, tried in order: the first that is up gets each request
+	 * @param framing how requests and replies are framed towards the upstreams; the listener's framing when unset
+	 * @param poolSize the most connections kept open to each upstream
+	 * @param connectTimeout how long to wait for a connection to an upstream (whole seconds, at least 1s)
+	 * @param replyTimeout how long to wait for an upstream's reply before the client gets the error reply
+	 * @param retryInterval how long an upstream that refused or dropped a connection is skipped
+	 * @param onFailure what the client gets when no upstream answers: error-reply, or close (the connection)
+	 * @param errorReply the reply sent when no upstream answers
+	 */
+	public record Relay(List<String> upstreams, Framing framing, @DefaultValue("64") @Min(1) int poolSize,
+			@DefaultValue("2s") @NotNull Duration connectTimeout, @DefaultValue("10s") @NotNull Duration replyTimeout,
+			@DefaultValue("2s") @NotNull Duration retryInterval,
+			@DefaultValue("error-reply") @NotNull RelayFailure onFailure,
+			@DefaultValue("ERROR no upstream answered") String errorReply) {
+
+		static final Relay NONE = new Relay(List.of(), null, 64, Duration.ofSeconds(2), Duration.ofSeconds(10),
+				Duration.ofSeconds(2), RelayFailure.ERROR_REPLY, "ERROR no upstream answered");
+
+		public Relay {
+			upstreams = (upstreams != null) ? List.copyOf(upstreams) : List.of();
+		}
+
+	}
+
+	/** What a relay does when no upstream answers. */
+	public enum RelayFailure {
+
+		/** Reply with the relay's error reply; the connection stays open. */
+		ERROR_REPLY,
+
+		/** Close the client's connection. */
+		CLOSE
+
 	}
 
 	/** The I/O model of a listener. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import dev.sockeye.service.ServiceResolver;
 import dev.sockeye.service.SockeyeService;
@@ -16,10 +17,27 @@ import dev.sockeye.service.SockeyeService;
  */
 final class ListenerValidator {
 
+	/** The name of the built-in relay service. */
+	static final String RELAY = "relay";
+
+	private static final Pattern UPSTREAM = Pattern
+		.compile("^(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]\\s]+):([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$");
+
 	private final ServiceResolver services;
 
-	ListenerValidator(ServiceResolver services) {
+	private final RelayFactory relays;
+
+	ListenerValidator(ServiceResolver services, RelayFactory relays) {
 		this.services = services;
+		this.relays = relays;
+	}
+
+	/** Creates a relay service for a listener. */
+	@FunctionalInterface
+	interface RelayFactory {
+
+		SockeyeService create(String listener, ListenerProperties properties);
+
 	}
 
 	/**
@@ -48,11 +66,13 @@ final class ListenerValidator {
 							+ "; give each listener its own " + prefix + "port");
 				}
 			}
-			Optional<SockeyeService> service = this.services.resolve(listener.service(), listener.echo().prefix());
+			Optional<SockeyeService> service = RELAY.equals(listener.service())
+					? relay(name, listener, prefix, problems)
+					: this.services.resolve(listener.service(), listener.echo().prefix());
 			if (service.isPresent()) {
 				resolved.put(name, service.get());
 			}
-			else {
+			else if (!RELAY.equals(listener.service())) {
 				problems.add(prefix + "service is '" + listener.service() + "', but there is no such service; use"
 						+ " one of " + String.join(", ", this.services.candidates()) + ", or define a bean of type"
 						+ " SockeyeService, Function<byte[], byte[]> or Function<String, String> with that name");
@@ -62,6 +82,25 @@ final class ListenerValidator {
 			throw new ListenerConfigurationException(problems);
 		}
 		return resolved;
+	}
+
+	private Optional<SockeyeService> relay(String name, ListenerProperties listener, String prefix,
+			List<String> problems) {
+		List<String> upstreams = listener.relay().upstreams();
+		if (upstreams.isEmpty()) {
+			problems.add(prefix + "relay.upstreams is empty; list the servers to forward to as host:port, for"
+					+ " example [localhost:7001, localhost:7002]");
+			return Optional.empty();
+		}
+		boolean valid = true;
+		for (String upstream : upstreams) {
+			if (!UPSTREAM.matcher(upstream).matches()) {
+				problems.add(prefix + "relay.upstreams has '" + upstream + "'; write each upstream as host:port"
+						+ " (IPv6 as [::1]:7001) with a port from 1 to 65535");
+				valid = false;
+			}
+		}
+		return valid ? Optional.of(this.relays.create(name, listener)) : Optional.empty();
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.sockeye.service;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 import dev.sockeye.metrics.ErrorType;
 import dev.sockeye.metrics.ListenerMetrics;
@@ -33,6 +34,8 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 
 	private final ListenerMetrics metrics;
 
+	private final Consumer<String> closeConnection;
+
 	/**
 	 * @param listener the listener's name
 	 * @param serviceName the service's name, for log lines
@@ -40,15 +43,17 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 	 * @param errorReply what the client gets when the service fails
 	 * @param replies whether the flow sends replies (request-reply) or not (one-way)
 	 * @param metrics the listener's meters, for service time and failures
+	 * @param closeConnection closes a connection by id, for services that ask for it
 	 */
 	public ServiceHandler(String listener, String serviceName, SockeyeService service, String errorReply,
-			boolean replies, ListenerMetrics metrics) {
+			boolean replies, ListenerMetrics metrics, Consumer<String> closeConnection) {
 		this.listener = listener;
 		this.serviceName = serviceName;
 		this.service = service;
 		this.errorReply = errorReply.getBytes(StandardCharsets.UTF_8);
 		this.replies = replies;
 		this.metrics = metrics;
+		this.closeConnection = closeConnection;
 		setRequiresReply(false);
 		// a reply carries its payload only: copying the request's headers into every reply is wasted work
 		setNotPropagatedHeaders("*");
@@ -64,6 +69,12 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 		try {
 			reply = this.service.handle((byte[]) message.getPayload(), peer);
 			this.metrics.request(this.serviceName, true, System.nanoTime() - start);
+		}
+		catch (CloseConnectionException ex) {
+			this.metrics.request(this.serviceName, false, System.nanoTime() - start);
+			this.metrics.error(ErrorType.SERVICE);
+			this.closeConnection.accept(peer.connectionId());
+			return null;
 		}
 		catch (Exception ex) {
 			this.metrics.request(this.serviceName, false, System.nanoTime() - start);

@@ -60,7 +60,7 @@ public class ServiceResolver {
 		String[] services = this.beans.getBeanNamesForType(SockeyeService.class);
 		String[] bytes = this.beans.getBeanNamesForType(BYTES_FUNCTION);
 		String[] strings = this.beans.getBeanNamesForType(STRING_FUNCTION);
-		return java.util.stream.Stream.of(new String[] { ECHO }, services, bytes, strings)
+		return java.util.stream.Stream.of(new String[] { ECHO, "relay" }, services, bytes, strings)
 			.flatMap(Arrays::stream)
 			.distinct()
 			.sorted()

@@ -108,6 +108,7 @@ class ConfigurationReferenceTests {
 			case "DataSize" -> "size (e.g. `64KB`)";
 			case "Duration" -> "duration (e.g. `30s`)";
 			case "boolean", "Boolean" -> "boolean";
+			case "List" -> "list";
 			default -> "string";
 		};
 	}

@@ -76,6 +76,18 @@ class StartupFailureTests {
 		assertNoStackTrace(output);
 	}
 
+	@Test
+	void relayWithoutUsableUpstreamsSaysHowToWriteThem(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--sockeye.listeners.a.port=0", "--sockeye.listeners.a.service=relay",
+				"--sockeye.listeners.b.port=0", "--sockeye.listeners.b.service=relay",
+				"--sockeye.listeners.b.relay.upstreams=localhost:7001,nocolon,host:99999"));
+		assertThat(output).contains("sockeye.listeners.a.relay.upstreams is empty; list the servers to forward to as"
+				+ " host:port")
+			.contains("sockeye.listeners.b.relay.upstreams has 'nocolon'; write each upstream as host:port")
+			.contains("sockeye.listeners.b.relay.upstreams has 'host:99999'");
+		assertNoStackTrace(output);
+	}
+
 	private static void run(String... args) {
 		SpringApplication application = new SpringApplication(SockeyeApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);

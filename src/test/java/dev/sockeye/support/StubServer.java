@@ -68,6 +68,25 @@ public final class StubServer implements AutoCloseable {
 		});
 	}
 
+	/** Answers each CRLF line with the prefix and the line, like an echo upstream that says who it is. */
+	public static StubServer lineEcho(String prefix) {
+		return start((socket, in) -> {
+			try {
+				java.io.BufferedReader lines = new java.io.BufferedReader(
+						new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+				java.io.OutputStream out = socket.getOutputStream();
+				String line;
+				while ((line = lines.readLine()) != null) {
+					out.write((prefix + line + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+					out.flush();
+				}
+			}
+			catch (IOException ex) {
+				// closed
+			}
+		});
+	}
+
 	/** Closes each connection as soon as it has read something. */
 	public static StubServer closingAfterFirstRead() {
 		return start((socket, in) -> {

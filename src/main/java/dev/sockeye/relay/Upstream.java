@@ -1,0 +1,179 @@
+package dev.sockeye.relay;
+
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+
+import dev.sockeye.client.ClientConnectionListener;
+import dev.sockeye.client.ClientConnections;
+import dev.sockeye.framing.FrameCodec;
+import dev.sockeye.listener.ListenerProperties.Relay;
+import dev.sockeye.metrics.ClientMetrics;
+import dev.sockeye.metrics.ClientMetrics.Outcome;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.integration.MessageTimeoutException;
+import org.springframework.integration.core.MessagingTemplate;
+import org.springframework.integration.dsl.context.IntegrationFlowContext;
+import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
+import org.springframework.integration.ip.dsl.Tcp;
+import org.springframework.integration.ip.tcp.connection.CachingClientConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.support.GenericMessage;
+
+/**
+ * One upstream server of a relay: a pool of connections ({@link CachingClientConnectionFactory}) behind a Spring
+ * Integration outbound gateway, its meters, and whether it is up. An upstream that refuses a connection or drops one
+ * before replying is skipped for the retry interval, then tried again.
+ */
+final class Upstream {
+
+	/** Why an exchange failed. */
+	enum Failure {
+
+		/** Nothing reached the upstream, or its connection broke before the reply: another upstream may try. */
+		UNAVAILABLE,
+
+		/** The upstream took the request and did not answer in time: it may have acted on it. */
+		TIMEOUT
+
+	}
+
+	private final String name;
+
+	private final String host;
+
+	private final int port;
+
+	private final ClientMetrics metrics;
+
+	private final Duration retryInterval;
+
+	private final MessagingTemplate template = new MessagingTemplate();
+
+	private final TcpNetClientConnectionFactory target;
+
+	private final CachingClientConnectionFactory pool;
+
+	private IntegrationFlowRegistration registration;
+
+	private volatile long downUntilNanos;
+
+	private volatile String lastError;
+
+	Upstream(String listener, String address, FrameCodec codec, Relay settings, ClientMetrics metrics,
+			BeanFactory beans) {
+		int colon = address.lastIndexOf(':');
+		this.name = address;
+		this.host = address.substring(0, colon).replace("[", "").replace("]", "");
+		this.port = Integer.parseInt(address.substring(colon + 1));
+		this.metrics = metrics;
+		this.retryInterval = settings.retryInterval();
+		this.template.setBeanFactory(beans);
+		this.target = ClientConnections.create(this.host, this.port, codec,
+				settings.connectTimeout(), settings.replyTimeout(), new ClientConnectionListener() {
+
+					@Override
+					public void opened() {
+						metrics.connectionOpened();
+					}
+
+					@Override
+					public void closed() {
+						metrics.connectionClosed();
+					}
+
+				});
+		this.target.setBeanName("sockeye." + listener + ".upstream." + address + ".target");
+		this.pool = new CachingClientConnectionFactory(this.target, settings.poolSize());
+		this.pool.setConnectionWaitTimeout((int) Math.min(Integer.MAX_VALUE, settings.replyTimeout().toMillis()));
+		this.pool.setBeanName("sockeye." + listener + ".upstream." + address);
+	}
+
+	void start(IntegrationFlowContext flows, Duration replyTimeout) {
+		this.registration = flows
+			.registration((flow) -> flow.handle(Tcp.outboundGateway(this.pool).remoteTimeout(replyTimeout.toMillis())))
+			.id(this.pool.getBeanName() + ".flow")
+			.addBean(this.target.getBeanName(), this.target)
+			.addBean(this.pool.getBeanName(), this.pool)
+			.register();
+	}
+
+	void stop(IntegrationFlowContext flows) {
+		if (this.registration != null) {
+			flows.remove(this.registration.getId());
+			this.registration = null;
+		}
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	/** @return true unless the upstream failed within the retry interval */
+	boolean isAvailable() {
+		return System.nanoTime() - this.downUntilNanos >= 0;
+	}
+
+	/** @return the last failure, or {@code null} */
+	String lastError() {
+		return this.lastError;
+	}
+
+	/**
+	 * Sends one request and waits for the reply.
+	 * @param request the request's bytes
+	 * @return the reply's bytes
+	 * @throws UpstreamException when the upstream is unavailable or does not answer in time
+	 */
+	byte[] exchange(byte[] request) throws UpstreamException {
+		long start = System.nanoTime();
+		try {
+			Message<?> reply = this.template.sendAndReceive(this.registration.getInputChannel(),
+					new GenericMessage<>(request));
+			if (reply == null) {
+				throw new MessageTimeoutException("no reply");
+			}
+			this.metrics.request(Outcome.SUCCESS, System.nanoTime() - start);
+			this.downUntilNanos = 0;
+			return (byte[]) reply.getPayload();
+		}
+		catch (RuntimeException ex) {
+			long elapsed = System.nanoTime() - start;
+			if (isTimeout(ex)) {
+				this.metrics.request(Outcome.TIMEOUT, elapsed);
+				this.metrics.error("timeout");
+				throw new UpstreamException(this, Failure.TIMEOUT, "no reply within the reply timeout", ex);
+			}
+			boolean refused = causedBy(ex, ConnectException.class);
+			this.metrics.request(Outcome.UNAVAILABLE, elapsed);
+			this.metrics.error(refused ? "connect" : "closed");
+			this.lastError = rootMessage(ex);
+			this.downUntilNanos = System.nanoTime() + this.retryInterval.toNanos();
+			throw new UpstreamException(this, Failure.UNAVAILABLE, this.lastError, ex);
+		}
+	}
+
+	private static boolean isTimeout(Throwable ex) {
+		return causedBy(ex, MessageTimeoutException.class) || causedBy(ex, SocketTimeoutException.class);
+	}
+
+	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (type.isInstance(cause)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null) {
+			root = root.getCause();
+		}
+		return root.getClass().getSimpleName() + ": " + root.getMessage();
+	}
+
+}

@@ -1,0 +1,174 @@
+package dev.sockeye.relay;
+
+import java.net.ServerSocket;
+
+import com.jayway.jsonpath.JsonPath;
+import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.support.Http;
+import dev.sockeye.support.StubServer;
+import dev.sockeye.support.TcpClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The relay service over real sockets: to one upstream, failing over between two, and timing out on an upstream that
+ * accepts and never answers. Each scenario has its own listener and upstreams.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@DirtiesContext
+class RelayTests {
+
+	static final StubServer alone = StubServer.lineEcho("alone:");
+
+	static final StubServer first = StubServer.lineEcho("first:");
+
+	static final StubServer second = StubServer.lineEcho("second:");
+
+	static final StubServer silent = StubServer.silent();
+
+	static final int refused = refusedPort();
+
+	@DynamicPropertySource
+	static void listeners(DynamicPropertyRegistry registry) {
+		relay(registry, "one", "localhost:" + alone.port());
+		relay(registry, "pair", "localhost:" + first.port(), "localhost:" + second.port());
+		relay(registry, "silent", "localhost:" + silent.port());
+		registry.add("sockeye.listeners.silent.relay.reply-timeout", () -> "500ms");
+		relay(registry, "silent-close", "localhost:" + silent.port());
+		registry.add("sockeye.listeners.silent-close.relay.reply-timeout", () -> "500ms");
+		registry.add("sockeye.listeners.silent-close.relay.on-failure", () -> "close");
+		relay(registry, "nothing", "localhost:" + refused);
+		relay(registry, "length", "localhost:" + alone.port());
+		registry.add("sockeye.listeners.length.framing", () -> "length-header-2");
+		registry.add("sockeye.listeners.length.relay.framing", () -> "crlf");
+	}
+
+	private static void relay(DynamicPropertyRegistry registry, String name, String... upstreams) {
+		registry.add("sockeye.listeners." + name + ".port", () -> "0");
+		registry.add("sockeye.listeners." + name + ".service", () -> "relay");
+		registry.add("sockeye.listeners." + name + ".relay.upstreams", () -> String.join(",", upstreams));
+	}
+
+	@AfterAll
+	static void stopUpstreams() {
+		alone.close();
+		first.close();
+		second.close();
+		silent.close();
+	}
+
+	@Autowired
+	ListenerBootstrap listeners;
+
+	@Autowired
+	MeterRegistry registry;
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void forwardsEachRequestToTheUpstreamAndReturnsItsReply() {
+		try (TcpClient client = connect("one")) {
+			client.send("hello\r\nworld\r\n");
+			assertThat(client.readText(26)).isEqualTo("alone:hello\r\nalone:world\r\n");
+		}
+		assertThat(this.registry.get("tcp.client.requests")
+			.tag("listener", "one")
+			.tag("upstream", "localhost:" + alone.port())
+			.tag("outcome", "success")
+			.timer()
+			.count()).isEqualTo(2);
+	}
+
+	@Test
+	void upstreamFramingIsIndependentOfTheListeners() {
+		try (TcpClient client = connect("length")) {
+			client.send(new byte[] { 0, 2, 'h', 'i' });
+			assertThat(client.read(10)).containsExactly(0, 8, 'a', 'l', 'o', 'n', 'e', ':', 'h', 'i');
+		}
+	}
+
+	@Test
+	void failsOverToTheNextUpstreamWhenTheFirstStopsAndHealthStaysUp() {
+		try (TcpClient client = connect("pair")) {
+			client.send("before\r\n");
+			assertThat(client.readText(14)).isEqualTo("first:before\r\n");
+			first.close();
+			for (int i = 0; i < 5; i++) {
+				client.send("after " + i + "\r\n");
+				assertThat(client.readText(16)).isEqualTo("second:after " + i + "\r\n");
+			}
+		}
+		String health = Http.get("http://127.0.0.1:" + this.port + "/actuator/health").body();
+		assertThat(JsonPath.<String>read(health, "$.components.relay.components.pair.status")).isEqualTo("UP");
+		assertThat(JsonPath.<String>read(health,
+				"$.components.relay.components.pair.details.upstreams['localhost:" + first.port() + "']"))
+			.startsWith("down: ");
+		assertThat(JsonPath.<String>read(health,
+				"$.components.relay.components.pair.details.upstreams['localhost:" + second.port() + "']"))
+			.isEqualTo("up");
+	}
+
+	@Test
+	void upstreamThatNeverAnswersGivesTheClientTheErrorReplyAfterTheReplyTimeout() {
+		try (TcpClient client = connect("silent")) {
+			client.send("anyone?\r\n");
+			assertThat(client.readText(28)).isEqualTo("ERROR no upstream answered\r\n");
+		}
+		assertThat(this.registry.get("tcp.client.errors")
+			.tag("listener", "silent")
+			.tag("type", "timeout")
+			.counter()
+			.count()).isEqualTo(1);
+	}
+
+	@Test
+	void upstreamThatNeverAnswersClosesTheClientWhenConfiguredTo() {
+		try (TcpClient client = connect("silent-close")) {
+			client.send("anyone?\r\n");
+			assertThat(client.isClosedByServer()).isTrue();
+		}
+	}
+
+	@Test
+	void noReachableUpstreamIsAnErrorReplyAndAllUpstreamsDownIsHealthDown() {
+		try (TcpClient client = connect("nothing")) {
+			client.send("hello?\r\n");
+			assertThat(client.readText(28)).isEqualTo("ERROR no upstream answered\r\n");
+			client.send("still there\r\n");
+			assertThat(client.readText(28)).isEqualTo("ERROR no upstream answered\r\n");
+		}
+		String health = Http.get("http://127.0.0.1:" + this.port + "/actuator/health").body();
+		assertThat(JsonPath.<String>read(health, "$.components.relay.components.nothing.status")).isEqualTo("DOWN");
+		assertThat(this.registry.get("tcp.client.errors")
+			.tag("listener", "nothing")
+			.tag("type", "connect")
+			.counter()
+			.count()).isGreaterThanOrEqualTo(1);
+	}
+
+	private TcpClient connect(String listener) {
+		return TcpClient.connect(this.listeners.port(listener));
+	}
+
+	private static int refusedPort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (java.io.IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+}
