@@ -22,7 +22,7 @@ final class ConnectionFactories {
 	}
 
 	static AbstractServerConnectionFactory create(String name, ListenerProperties properties,
-			SockeyeService service, ListenerConnections connectionRegistry) {
+			SockeyeService service, ListenerConnections connectionRegistry, Admission admission) {
 		int maxSize = (int) properties.maxMessageSize().toBytes();
 		FrameCodec codec = properties.framing().codec(maxSize);
 		FrameCodec replyCodec = properties.effectiveReplyFraming().codec(maxSize);
@@ -32,14 +32,12 @@ final class ConnectionFactories {
 		int port = properties.port();
 		AbstractServerConnectionFactory factory;
 		if (properties.io() == Io.BLOCKING) {
-			TcpNetServerConnectionFactory net = new TcpNetServerConnectionFactory(port);
-			net.setTcpNetConnectionSupport(connections);
+			TcpNetServerConnectionFactory net = new AdmittingNetServerConnectionFactory(port, connections, admission);
 			net.setTaskExecutor(Threads.perTask("sockeye-" + name + "-"));
 			factory = net;
 		}
 		else {
-			TcpNioServerConnectionFactory nio = new TcpNioServerConnectionFactory(port);
-			nio.setTcpNioConnectionSupport(connections);
+			TcpNioServerConnectionFactory nio = new AdmittingNioServerConnectionFactory(port, connections, admission);
 			Executor workers = service.isBlocking()
 					? Threads.workers("sockeye-" + name + "-worker-", properties.workers()) : null;
 			nio.setTaskExecutor(new ListenerExecutor("sockeye-" + name + "-io", workers));

@@ -43,6 +43,11 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		this.stats = wire.connections().opened(this);
 	}
 
+	/** Publishes the connection's open event, as Spring Integration's own accept does. */
+	void publishOpened() {
+		publishConnectionOpenEvent();
+	}
+
 	@Override
 	public void readPacket() {
 		FrameBuffer input = this.buffer;

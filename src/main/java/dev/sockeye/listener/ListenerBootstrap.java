@@ -99,8 +99,12 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 				listener::isListening);
 		boolean closesAfterReply = properties.closeAfterReply()
 				|| properties.framing().codec(1).endsWithStream();
-		listener.connections(
-				new ListenerConnections(metrics, closesAfterReply ? CloseReason.REPLY : CloseReason.CLIENT));
+		ListenerConnections connections = new ListenerConnections(metrics,
+				closesAfterReply ? CloseReason.REPLY : CloseReason.CLIENT);
+		Admission admission = new Admission(name, properties, metrics);
+		connections.admission(admission);
+		metrics.limit(admission.limit());
+		listener.connections(connections);
 		String address = (properties.address() != null) ? properties.address() : "0.0.0.0";
 		listener.service(service);
 		try {
@@ -109,7 +113,7 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 				managed.start();
 			}
 			AbstractServerConnectionFactory factory = ConnectionFactories.create(name, properties, service,
-					listener.listenerConnections());
+					connections, admission);
 			ServiceHandler handler = new ServiceHandler(name, properties.service(), service,
 					properties.errorReply(), properties.mode() == Mode.REQUEST_REPLY, metrics,
 					(connectionId) -> listener.listenerConnections().close(connectionId, CloseReason.ERROR));

@@ -22,6 +22,8 @@ final class ListenerConnections {
 
 	private final Map<String, ConnectionStats> open = new ConcurrentHashMap<>();
 
+	private volatile Admission admission;
+
 	/**
 	 * @param metrics the listener's meters
 	 * @param defaultCloseReason the reason of a close that nobody explained: the client's, or the reply's on listeners
@@ -30,6 +32,11 @@ final class ListenerConnections {
 	ListenerConnections(ListenerMetrics metrics, CloseReason defaultCloseReason) {
 		this.metrics = metrics;
 		this.defaultCloseReason = defaultCloseReason;
+	}
+
+	/** @param admission the listener's admission control, told when a connection it admitted closes */
+	void admission(Admission admission) {
+		this.admission = admission;
 	}
 
 	ListenerMetrics metrics() {
@@ -45,6 +52,10 @@ final class ListenerConnections {
 
 	void closed(ConnectionStats stats) {
 		if (this.open.remove(stats.id(), stats)) {
+			Admission current = this.admission;
+			if (current != null) {
+				current.release(stats.remoteAddress());
+			}
 			this.metrics.closed(stats.closeReason(this.defaultCloseReason), stats.openNanos());
 		}
 	}

@@ -24,6 +24,10 @@ import org.springframework.util.unit.DataSize;
  * @param replyFraming how replies are framed; the request framing when unset
  * @param maxMessageSize largest message accepted or sent; a larger one closes the connection
  * @param backlog length of the queue of connections the kernel has accepted but Sockeye not yet
+ * @param maxConnections most connections open at once; more are closed on arrival; 0 for no cap
+ * @param maxConnectionsPerClient most connections open at once from one IP address; 0 for no cap
+ * @param allow address blocks (CIDR or single addresses) that may connect; everyone when empty
+ * @param deny address blocks that may not connect, even when allowed
  * @param service the service that handles messages: echo, or the name of a bean
  * @param mode request-reply (a reply per message) or one-way (no replies)
  * @param errorReply reply sent when the service fails; the connection stays open
@@ -41,6 +45,10 @@ public record ListenerProperties(
 		Framing replyFraming,
 		@DefaultValue("64KB") @NotNull DataSize maxMessageSize,
 		@DefaultValue("4096") @Min(1) int backlog,
+		@DefaultValue("10000") @Min(0) int maxConnections,
+		@DefaultValue("2000") @Min(0) int maxConnectionsPerClient,
+		List<String> allow,
+		List<String> deny,
 		@DefaultValue("echo") @NotBlank String service,
 		@DefaultValue("request-reply") @NotNull Mode mode,
 		@DefaultValue("ERROR") String errorReply,
@@ -49,13 +57,19 @@ public record ListenerProperties(
 		@DefaultValue @Valid @NotNull Echo echo,
 		@DefaultValue @Valid @NotNull Relay relay) {
 
+	public ListenerProperties {
+		allow = (allow != null) ? List.copyOf(allow) : List.of();
+		deny = (deny != null) ? List.copyOf(deny) : List.of();
+	}
+
 	/** @return the framing of replies */
 	public Framing effectiveReplyFraming() {
 		return (this.replyFraming != null) ? this.replyFraming : this.framing;
 	}
 
 	static ListenerProperties withPort(int port) {
-		return new ListenerProperties(port, null, Io.NIO, Framing.CRLF, null, DataSize.ofKilobytes(64), 4096, "echo",
+		return new ListenerProperties(port, null, Io.NIO, Framing.CRLF, null, DataSize.ofKilobytes(64), 4096, 10000,
+				2000, List.of(), List.of(), "echo",
 				Mode.REQUEST_REPLY, "ERROR", false, 0, new Echo(""), Relay.NONE);
 	}
 

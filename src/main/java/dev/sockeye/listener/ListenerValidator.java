@@ -58,6 +58,12 @@ final class ListenerValidator {
 			else if (listener.maxMessageSize().toBytes() > Integer.MAX_VALUE - 16) {
 				problems.add(prefix + "max-message-size is " + listener.maxMessageSize() + "; it must be below 2GB");
 			}
+			for (String rule : listener.allow()) {
+				checkCidr(prefix + "allow", rule, problems);
+			}
+			for (String rule : listener.deny()) {
+				checkCidr(prefix + "deny", rule, problems);
+			}
 			if (listener.port() != null && listener.port() != 0) {
 				String key = Optional.ofNullable(listener.address()).orElse("*") + ":" + listener.port();
 				String other = ports.putIfAbsent(key, name);
@@ -82,6 +88,16 @@ final class ListenerValidator {
 			throw new ListenerConfigurationException(problems);
 		}
 		return resolved;
+	}
+
+	private static void checkCidr(String property, String rule, List<String> problems) {
+		try {
+			Cidr.parse(rule);
+		}
+		catch (IllegalArgumentException ex) {
+			problems.add(property + " has " + ex.getMessage() + "; write an address (192.0.2.7, 2001:db8::7) or a"
+					+ " block (10.0.0.0/8, 2001:db8::/32)");
+		}
 	}
 
 	private Optional<SockeyeService> relay(String name, ListenerProperties listener, String prefix,

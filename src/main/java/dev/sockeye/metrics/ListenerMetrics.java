@@ -115,11 +115,30 @@ public final class ListenerMetrics {
 
 	/** @param reason why the connection was refused, e.g. {@code max_connections} */
 	public void rejected(String reason) {
-		this.rejected.computeIfAbsent(reason, (r) -> Counter.builder(TcpMeterNames.CONNECTIONS_REJECTED)
+		rejectedCounter(reason).increment();
+	}
+
+	/**
+	 * @param reason a reason connections may be refused for
+	 * @return its counter, registered at 0 the first time so that the first refusal shows as an increase
+	 */
+	public Counter rejectedCounter(String reason) {
+		return this.rejected.computeIfAbsent(reason, (r) -> Counter.builder(TcpMeterNames.CONNECTIONS_REJECTED)
 			.description("Connections refused before any read, by reason")
 			.tags(this.tags)
 			.tag(TcpMeterNames.TAG_REASON, r)
-			.register(this.registry)).increment();
+			.register(this.registry));
+	}
+
+	/** @param limit the listener's connection cap, published as a gauge when there is one */
+	public void limit(int limit) {
+		if (limit > 0) {
+			Gauge.builder(TcpMeterNames.CONNECTIONS_LIMIT, () -> limit)
+				.description("The most connections the listener accepts at once")
+				.tags(this.tags)
+				.strongReference(true)
+				.register(this.registry);
+		}
 	}
 
 	public void received(int bytes) {

@@ -9,6 +9,9 @@ public final class TcpMeterNames {
 	/** Open connections {listener} ({@code tcp_server_connections_active}). */
 	public static final String CONNECTIONS_ACTIVE = "tcp.server.connections.active";
 
+	/** The connection cap {listener} ({@code tcp_server_connections_limit}); only when there is one. */
+	public static final String CONNECTIONS_LIMIT = "tcp.server.connections.limit";
+
 	/** Connections accepted {listener} ({@code tcp_server_connections_opened_total}). */
 	public static final String CONNECTIONS_OPENED = "tcp.server.connections.opened";
 

@@ -1,0 +1,94 @@
+package dev.sockeye.listener;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
+import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
+import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionFactory;
+
+/**
+ * An NIO server connection factory that asks {@link Admission} about each accepted channel before it becomes a
+ * connection: a refused channel is closed on the spot, with no connection object, no open event and no log line of
+ * its own. Otherwise the same steps as Spring Integration's {@code doAccept}, through its protected hooks.
+ */
+final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFactory {
+
+	private static final Log logger = LogFactory.getLog(AdmittingNioServerConnectionFactory.class);
+
+	private final FramedConnectionSupport connections;
+
+	private final Admission admission;
+
+	AdmittingNioServerConnectionFactory(int port, FramedConnectionSupport connections, Admission admission) {
+		super(port);
+		this.connections = connections;
+		this.admission = admission;
+		setTcpNioConnectionSupport(connections);
+	}
+
+	@Override
+	protected void doAccept(Selector selector, ServerSocketChannel server, long now) {
+		try {
+			SocketChannel channel;
+			while ((channel = server.accept()) != null) {
+				if (isShuttingDown() || !this.admission.admit(channel.socket().getInetAddress())) {
+					closeQuietly(channel);
+					continue;
+				}
+				register(selector, channel, now);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void register(Selector selector, SocketChannel channel, long now) {
+		String remote = channel.socket().getInetAddress().getHostAddress();
+		TcpNioConnection connection = null;
+		try {
+			channel.configureBlocking(false);
+			Socket socket = channel.socket();
+			setSocketAttributes(socket);
+			connection = this.connections.createNewConnection(channel, true, isLookupHost(),
+					getApplicationEventPublisher(), getComponentName());
+			connection.setUsingDirectBuffers(isUsingDirectBuffers());
+			TcpConnectionSupport wrapped = wrapConnection(connection);
+			initializeConnection(wrapped, socket);
+			((FramedNioConnection) connection).publishOpened();
+			connection.setTaskExecutor(getTaskExecutor());
+			connection.setLastRead(now);
+			getConnections().put(channel, connection);
+			channel.register(selector, SelectionKey.OP_READ, connection);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Could not set up a connection from " + remote + ": " + ex.getMessage());
+			if (connection != null) {
+				connection.close();
+			}
+			else {
+				this.admission.release(remote);
+			}
+			closeQuietly(channel);
+		}
+	}
+
+	private static void closeQuietly(SocketChannel channel) {
+		try {
+			channel.close();
+		}
+		catch (IOException ex) {
+			// closing a refused channel
+		}
+	}
+
+}
