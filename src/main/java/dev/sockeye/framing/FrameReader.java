@@ -90,6 +90,11 @@ public final class FrameReader extends InputStream {
 		return n;
 	}
 
+	/** @return how many bytes are read but not yet framed */
+	public int buffered() {
+		return this.buffer.readable();
+	}
+
 	@Override
 	public int available() throws IOException {
 		return this.buffer.readable() + this.in.available();

@@ -52,6 +52,13 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 		}
 	}
 
+	@Override
+	public void stop() {
+		// Spring Integration closes the selector while still active, and its select loop then logs an error
+		setActive(false);
+		super.stop();
+	}
+
 	private void register(Selector selector, SocketChannel channel, long now) {
 		String remote = channel.socket().getInetAddress().getHostAddress();
 		TcpNioConnection connection = null;

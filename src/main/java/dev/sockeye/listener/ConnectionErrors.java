@@ -61,6 +61,14 @@ final class ConnectionErrors {
 		}
 	}
 
+	/** A client that does not read its replies let too many pile up: the connection is closed. */
+	void slowReader(TcpConnection connection, ConnectionStats stats, long queuedBytes) {
+		this.metrics.error(ErrorType.TIMEOUT);
+		stats.closing(CloseReason.WRITE_TIMEOUT);
+		logger.warn("Listener '" + this.listener + "' closing connection " + connection.getConnectionId()
+				+ ": the client does not read its replies (" + queuedBytes + " bytes waiting)");
+	}
+
 	void dispatch(TcpConnection connection, RuntimeException ex) {
 		logger.error("Listener '" + this.listener + "' could not process a message on connection "
 				+ connection.getConnectionId(), ex);

@@ -22,13 +22,14 @@ final class ConnectionFactories {
 	}
 
 	static AbstractServerConnectionFactory create(String name, ListenerProperties properties,
-			SockeyeService service, ListenerConnections connectionRegistry, Admission admission) {
+			SockeyeService service, ListenerConnections connectionRegistry, Admission admission,
+			WriteFlusher flusher) {
 		int maxSize = (int) properties.maxMessageSize().toBytes();
 		FrameCodec codec = properties.framing().codec(maxSize);
 		FrameCodec replyCodec = properties.effectiveReplyFraming().codec(maxSize);
 		FramedConnectionSupport connections = new FramedConnectionSupport(
 				new ListenerWire(codec, replyCodec, new ConnectionErrors(name, connectionRegistry.metrics()),
-						connectionRegistry));
+						connectionRegistry, flusher, Math.max(256 * 1024, 4L * replyCodec.bufferLimit())));
 		int port = properties.port();
 		AbstractServerConnectionFactory factory;
 		if (properties.io() == Io.BLOCKING) {

@@ -35,6 +35,10 @@ final class ConnectionStats implements ConnectionInfo {
 
 	private volatile long lastActivityMillis = this.openedMillis;
 
+	private volatile long partialSinceMillis;
+
+	private volatile long writeBlockedSinceMillis;
+
 	ConnectionStats(TcpConnection connection, ListenerMetrics metrics) {
 		this.connection = connection;
 		this.metrics = metrics;
@@ -52,11 +56,61 @@ final class ConnectionStats implements ConnectionInfo {
 	}
 
 	void sent(int bytes) {
+		sentBytes(bytes);
+		messageSent();
+	}
+
+	/** Bytes of a reply that reached the socket (a reply may take several writes). */
+	void sentBytes(int bytes) {
 		this.bytesSent += bytes;
-		this.messagesSent++;
 		this.lastActivityMillis = System.currentTimeMillis();
 		this.metrics.sent(bytes);
+	}
+
+	/** A whole reply reached the socket. */
+	void messageSent() {
+		this.messagesSent++;
 		this.metrics.messageSent();
+	}
+
+	/**
+	 * Records after a read whether a frame is left incomplete, for the message timeout.
+	 * @param pending whether unframed bytes remain
+	 * @param completedAny whether the read completed at least one frame (so any remainder is a new frame)
+	 */
+	void partialFrame(boolean pending, boolean completedAny) {
+		if (!pending) {
+			this.partialSinceMillis = 0;
+		}
+		else if (completedAny || this.partialSinceMillis == 0) {
+			this.partialSinceMillis = System.currentTimeMillis();
+		}
+	}
+
+	/** @return when the incomplete frame's first bytes arrived, or 0 when there is none */
+	long partialSinceMillis() {
+		return this.partialSinceMillis;
+	}
+
+	/** A reply could not be written at once: the client is not reading fast enough. */
+	void writeBlocked() {
+		if (this.writeBlockedSinceMillis == 0) {
+			this.writeBlockedSinceMillis = System.currentTimeMillis();
+		}
+	}
+
+	/** Everything queued has been written. */
+	void writeDrained() {
+		this.writeBlockedSinceMillis = 0;
+	}
+
+	/** @return since when replies have waited for the client to read, or 0 */
+	long writeBlockedSinceMillis() {
+		return this.writeBlockedSinceMillis;
+	}
+
+	long lastActivityMillis() {
+		return this.lastActivityMillis;
 	}
 
 	/**

@@ -63,6 +63,7 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 	public Object getPayload() {
 		Object payload = super.getPayload();
 		this.stats.messageReceived();
+		this.stats.partialFrame(this.reader.buffered() > 0, true);
 		return payload;
 	}
 
@@ -91,10 +92,16 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 			if (this.out == null) {
 				this.out = this.socket.getOutputStream();
 			}
+			this.stats.writeBlocked();
 			this.out.write(frame);
+			this.stats.writeDrained();
 			this.stats.sent(frame.length);
 		}
 		catch (IOException ex) {
+			if (this.stats.closeReason(null) != null) {
+				// closed on purpose (timeout, admin, shutdown) while the reply was being written: nothing to report
+				return;
+			}
 			this.wire.errors().io(this, this.stats, ex);
 			closeConnection(true);
 			throw new MessagingException(message, "Send failed", ex);
@@ -144,6 +151,7 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 			int n = this.in.read(b, off, len);
 			if (n > 0) {
 				this.stats.received(n);
+				this.stats.partialFrame(true, false);
 			}
 			return n;
 		}

@@ -3,7 +3,11 @@ package dev.sockeye.listener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.sockeye.framing.FrameBuffer;
 import dev.sockeye.framing.FramingException;
@@ -30,6 +34,12 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	private final ConnectionStats stats;
 
 	private Map<String, Object> messageHeaders;
+
+	private final Lock sendLock = new ReentrantLock();
+
+	private final Deque<ByteBuffer> queued = new ArrayDeque<>();
+
+	private long queuedBytes;
 
 	private FrameBuffer buffer;
 
@@ -65,9 +75,12 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 				input.written(read);
 				this.stats.received(read);
 				byte[] frame;
+				boolean completed = false;
 				while (isOpen() && (frame = this.wire.codec().decode(input)) != null) {
+					completed = true;
 					dispatch(frame);
 				}
+				this.stats.partialFrame(input.readable() > 0, completed);
 			}
 			else if (read < 0) {
 				byte[] last = this.wire.codec().decodeAtEndOfStream(input);
@@ -117,15 +130,84 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	@Override
 	public void send(Message<?> message) {
 		byte[] frame = this.wire.replyFrame(this, message);
+		this.sendLock.lock();
 		try {
-			getChannelOutputStream().write(frame);
+			if (this.queued.isEmpty()) {
+				ByteBuffer buffer = ByteBuffer.wrap(frame);
+				int written = this.channel.write(buffer);
+				if (written > 0) {
+					this.stats.sentBytes(written);
+				}
+				if (!buffer.hasRemaining()) {
+					this.stats.messageSent();
+					return;
+				}
+				queue(buffer);
+				this.stats.writeBlocked();
+				this.wire.flusher().flushLater(this);
+			}
+			else {
+				queue(ByteBuffer.wrap(frame));
+			}
 		}
 		catch (IOException ex) {
+			if (this.stats.closeReason(null) != null) {
+				// closed on purpose (timeout, admin, shutdown) while the reply was being written: nothing to report
+				return;
+			}
 			this.wire.errors().io(this, this.stats, ex);
 			closeConnection(true);
 			throw new MessagingException(message, "Send failed", ex);
 		}
-		this.stats.sent(frame.length);
+		finally {
+			this.sendLock.unlock();
+		}
+	}
+
+	private void queue(ByteBuffer buffer) {
+		this.queued.add(buffer);
+		this.queuedBytes += buffer.remaining();
+		if (this.queuedBytes > this.wire.maxQueuedBytes()) {
+			this.wire.errors().slowReader(this, this.stats, this.queuedBytes);
+			close();
+		}
+	}
+
+	/**
+	 * Writes queued replies as far as the socket takes them; called by the {@link WriteFlusher} when it is writable.
+	 * @return true when nothing is left queued (or the connection is closed)
+	 */
+	boolean flushQueued() {
+		this.sendLock.lock();
+		try {
+			ByteBuffer buffer;
+			while ((buffer = this.queued.peek()) != null) {
+				int written = this.channel.write(buffer);
+				if (written > 0) {
+					this.stats.sentBytes(written);
+					this.queuedBytes -= written;
+				}
+				if (buffer.hasRemaining()) {
+					return false;
+				}
+				this.queued.poll();
+				this.stats.messageSent();
+			}
+			this.stats.writeDrained();
+			return true;
+		}
+		catch (IOException ex) {
+			this.wire.errors().io(this, this.stats, ex);
+			closeConnection(true);
+			return true;
+		}
+		finally {
+			this.sendLock.unlock();
+		}
+	}
+
+	SocketChannel channel() {
+		return this.channel;
 	}
 
 	@Override

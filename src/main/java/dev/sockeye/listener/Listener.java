@@ -48,6 +48,8 @@ public final class Listener {
 
 	private volatile SockeyeService service;
 
+	private final List<Runnable> stopActions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
 	Listener(String name, ListenerProperties properties) {
 		this.name = name;
 		this.properties = properties;
@@ -114,6 +116,15 @@ public final class Listener {
 
 	void service(SockeyeService service) {
 		this.service = service;
+	}
+
+	void onStop(Runnable action) {
+		this.stopActions.add(action);
+	}
+
+	void runStopActions() {
+		this.stopActions.forEach(Runnable::run);
+		this.stopActions.clear();
 	}
 
 	void connections(ListenerConnections connections) {

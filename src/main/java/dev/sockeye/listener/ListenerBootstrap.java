@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import dev.sockeye.listener.ListenerProperties.Mode;
@@ -61,6 +63,12 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 
 	private final Map<String, Listener> listeners = new ConcurrentHashMap<>();
 
+	private final ScheduledExecutorService timeouts = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "sockeye-timeouts");
+		thread.setDaemon(true);
+		return thread;
+	});
+
 	private volatile boolean started;
 
 	ListenerBootstrap(SockeyeProperties properties, ListenerValidator validator, IntegrationFlowContext flows,
@@ -101,6 +109,12 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 				|| properties.framing().codec(1).endsWithStream();
 		ListenerConnections connections = new ListenerConnections(metrics,
 				closesAfterReply ? CloseReason.REPLY : CloseReason.CLIENT);
+		WriteFlusher flusher = (properties.io() == ListenerProperties.Io.NIO) ? new WriteFlusher(name) : null;
+		TimeoutSweeper sweeper = new TimeoutSweeper(name, properties, connections);
+		listener.onStop(sweeper::stop);
+		if (flusher != null) {
+			listener.onStop(flusher::stop);
+		}
 		Admission admission = new Admission(name, properties, metrics);
 		connections.admission(admission);
 		metrics.limit(admission.limit());
@@ -113,7 +127,7 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 				managed.start();
 			}
 			AbstractServerConnectionFactory factory = ConnectionFactories.create(name, properties, service,
-					connections, admission);
+					connections, admission, flusher);
 			ServiceHandler handler = new ServiceHandler(name, properties.service(), service,
 					properties.errorReply(), properties.mode() == Mode.REQUEST_REPLY, metrics,
 					(connectionId) -> listener.listenerConnections().close(connectionId, CloseReason.ERROR));
@@ -134,10 +148,12 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 					+ " (sockeye.fail-on-bind-error=false)");
 			removeFlow(listener);
 			stopService(listener);
+			listener.runStopActions();
 			listener.failed(ex.getMessage());
 			return listener;
 		}
 		listener.listening();
+		sweeper.start(this.timeouts);
 		logger.info("Sockeye listener '" + name + "' listening on " + address + ":" + listener.port() + " ("
 				+ properties.io().name().toLowerCase(Locale.ROOT) + ", " + properties.framing().configName()
 				+ ", service '" + properties.service() + "', "
@@ -220,6 +236,7 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 				}
 				removeFlow(listener);
 				stopService(listener);
+				listener.runStopActions();
 				logger.info("Sockeye listener '" + listener.name() + "' stopped");
 			}
 		});

@@ -26,6 +26,9 @@ import org.springframework.util.unit.DataSize;
  * @param backlog length of the queue of connections the kernel has accepted but Sockeye not yet
  * @param maxConnections most connections open at once; more are closed on arrival; 0 for no cap
  * @param maxConnectionsPerClient most connections open at once from one IP address; 0 for no cap
+ * @param idleTimeout close a connection with no traffic either way for this long; 0 for never
+ * @param messageTimeout close a connection whose frame is not complete this long after its first byte; 0 for never
+ * @param writeTimeout close a connection whose client has not taken its replies for this long; 0 for never
  * @param allow address blocks (CIDR or single addresses) that may connect; everyone when empty
  * @param deny address blocks that may not connect, even when allowed
  * @param service the service that handles messages: echo, or the name of a bean
@@ -47,6 +50,9 @@ public record ListenerProperties(
 		@DefaultValue("4096") @Min(1) int backlog,
 		@DefaultValue("10000") @Min(0) int maxConnections,
 		@DefaultValue("2000") @Min(0) int maxConnectionsPerClient,
+		@DefaultValue("10m") @NotNull Duration idleTimeout,
+		@DefaultValue("30s") @NotNull Duration messageTimeout,
+		@DefaultValue("30s") @NotNull Duration writeTimeout,
 		List<String> allow,
 		List<String> deny,
 		@DefaultValue("echo") @NotBlank String service,
@@ -69,7 +75,7 @@ public record ListenerProperties(
 
 	static ListenerProperties withPort(int port) {
 		return new ListenerProperties(port, null, Io.NIO, Framing.CRLF, null, DataSize.ofKilobytes(64), 4096, 10000,
-				2000, List.of(), List.of(), "echo",
+				2000, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(30), List.of(), List.of(), "echo",
 				Mode.REQUEST_REPLY, "ERROR", false, 0, new Echo(""), Relay.NONE);
 	}
 

@@ -16,9 +16,11 @@ import org.springframework.messaging.MessagingException;
  * @param replyCodec frames replies
  * @param errors reports bad input and failures
  * @param connections the listener's open connections
+ * @param flusher writes the replies of slow readers, on NIO listeners ({@code null} on blocking ones)
+ * @param maxQueuedBytes the most reply bytes a connection may have waiting for its client to read
  */
 record ListenerWire(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors,
-		ListenerConnections connections) {
+		ListenerConnections connections, WriteFlusher flusher, long maxQueuedBytes) {
 
 	/** @return a fresh input buffer for one connection */
 	FrameBuffer newBuffer() {

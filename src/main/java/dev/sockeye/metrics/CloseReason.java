@@ -21,7 +21,13 @@ public enum CloseReason {
 	ADMIN,
 
 	/** The listener closes each connection after its reply ({@code close-after-reply}, {@code raw} framing). */
-	REPLY;
+	REPLY,
+
+	/** A frame was not complete within the message timeout after its first byte (slowloris). */
+	MESSAGE_TIMEOUT,
+
+	/** The client did not read its replies: they stayed unwritten past the write timeout or the write backlog. */
+	WRITE_TIMEOUT;
 
 	/** @return the tag value */
 	public String tag() {

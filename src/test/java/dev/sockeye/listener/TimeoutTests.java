@@ -1,0 +1,142 @@
+package dev.sockeye.listener;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.sockeye.metrics.TcpMeterNames;
+import dev.sockeye.support.TcpClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.annotation.DirtiesContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Timeouts close what would otherwise hold the server: frames that never finish (slowloris), clients that never
+ * read their replies, idle connections; each with its own close reason, while other clients are served.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
+		"sockeye.listeners.slow-nio.port=0", "sockeye.listeners.slow-nio.message-timeout=1s",
+		"sockeye.listeners.slow-blocking.port=0", "sockeye.listeners.slow-blocking.message-timeout=1s",
+		"sockeye.listeners.slow-blocking.io=blocking",
+		"sockeye.listeners.deaf-nio.port=0", "sockeye.listeners.deaf-nio.write-timeout=1s",
+		"sockeye.listeners.deaf-blocking.port=0", "sockeye.listeners.deaf-blocking.write-timeout=1s",
+		"sockeye.listeners.deaf-blocking.io=blocking",
+		"sockeye.listeners.idle-nio.port=0", "sockeye.listeners.idle-nio.idle-timeout=1s",
+		"sockeye.listeners.idle-blocking.port=0", "sockeye.listeners.idle-blocking.idle-timeout=1s",
+		"sockeye.listeners.idle-blocking.io=blocking" })
+@DirtiesContext
+class TimeoutTests {
+
+	@Autowired
+	ListenerBootstrap listeners;
+
+	@Autowired
+	MeterRegistry registry;
+
+	@ParameterizedTest
+	@ValueSource(strings = { "nio", "blocking" })
+	void closesSlowlorisClientsAfterTheMessageTimeoutWhileServingOthers(String io) throws Exception {
+		String listener = "slow-" + io;
+		List<TcpClient> attackers = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			attackers.add(TcpClient.connect(this.listeners.port(listener)));
+		}
+		try (TcpClient bystander = TcpClient.connect(this.listeners.port(listener))) {
+			long start = System.nanoTime();
+			for (int second = 0; second < 3; second++) {
+				for (TcpClient attacker : attackers) {
+					trySend(attacker, "x");
+				}
+				bystander.send("fine " + second + "\r\n");
+				assertThat(bystander.readText(8)).isEqualTo("fine " + second + "\r\n");
+				Thread.sleep(400);
+			}
+			for (TcpClient attacker : attackers) {
+				assertThat(attacker.isClosedByServer()).isTrue();
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(closed(listener, "message_timeout")).isEqualTo(20));
+			assertThat(closed(listener, "idle")).isZero();
+		}
+		finally {
+			attackers.forEach(TcpClient::close);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "nio", "blocking" })
+	void closesAClientThatNeverReadsItsRepliesAndOthersAreServedMeanwhile(String io) throws Exception {
+		String listener = "deaf-" + io;
+		try (Socket deaf = new Socket(); TcpClient bystander = TcpClient.connect(this.listeners.port(listener))) {
+			deaf.setReceiveBufferSize(4096);
+			deaf.connect(new InetSocketAddress("127.0.0.1", this.listeners.port(listener)));
+			OutputStream out = deaf.getOutputStream();
+			byte[] line = ("y".repeat(1000) + "\r\n").getBytes();
+			long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+			boolean closed = false;
+			int sent = 0;
+			while (!closed && System.nanoTime() < deadline) {
+				try {
+					out.write(line);
+					sent++;
+				}
+				catch (IOException ex) {
+					closed = true;
+				}
+				if (sent % 500 == 0) {
+					bystander.send("ok\r\n");
+					assertThat(bystander.readText(4)).isEqualTo("ok\r\n");
+				}
+			}
+			assertThat(closed).as("server closed the connection of the client that does not read").isTrue();
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(closed(listener, "write_timeout")).isEqualTo(1));
+			bystander.send("after\r\n");
+			assertThat(bystander.readText(7)).isEqualTo("after\r\n");
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "nio", "blocking" })
+	void closesIdleConnectionsAfterTheIdleTimeout(String io) {
+		String listener = "idle-" + io;
+		try (TcpClient idle = TcpClient.connect(this.listeners.port(listener))) {
+			idle.send("once\r\n");
+			assertThat(idle.readText(6)).isEqualTo("once\r\n");
+			assertThat(idle.isClosedByServer()).isTrue();
+		}
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(closed(listener, "idle")).isEqualTo(1));
+	}
+
+	private static void trySend(TcpClient client, String text) {
+		try {
+			client.send(text);
+		}
+		catch (RuntimeException ex) {
+			// already closed by the server: that is the point
+		}
+	}
+
+	private double closed(String listener, String reason) {
+		return this.registry.get(TcpMeterNames.CONNECTIONS_CLOSED)
+			.tag("listener", listener)
+			.tag("reason", reason)
+			.counter()
+			.count();
+	}
+
+}
