@@ -22,6 +22,20 @@ final class AdmittingNetServerConnectionFactory extends TcpNetServerConnectionFa
 		setTcpNetConnectionSupport(connections);
 	}
 
+	/** Stops accepting: closes the server socket, keeping every open connection. */
+	void stopAccepting() {
+		setListening(false);
+		ServerSocket server = getServerSocket();
+		if (server != null) {
+			try {
+				server.close();
+			}
+			catch (IOException ex) {
+				// closing
+			}
+		}
+	}
+
 	@Override
 	protected ServerSocket createServerSocket(int port, int backlog, InetAddress whichNic) throws IOException {
 		ServerSocket server = new AdmittingServerSocket(this.admission);

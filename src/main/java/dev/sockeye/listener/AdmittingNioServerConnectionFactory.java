@@ -52,6 +52,15 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 		}
 	}
 
+	/** Stops accepting: closes the server channel, keeping every open connection. */
+	void stopAccepting() {
+		setListening(false);
+		ServerSocketChannel server = getServerChannel();
+		if (server != null) {
+			closeQuietly(server);
+		}
+	}
+
 	@Override
 	public void stop() {
 		// Spring Integration closes the selector while still active, and its select loop then logs an error
@@ -89,7 +98,7 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 		}
 	}
 
-	private static void closeQuietly(SocketChannel channel) {
+	private static void closeQuietly(java.nio.channels.Channel channel) {
 		try {
 			channel.close();
 		}

@@ -39,6 +39,8 @@ final class ConnectionStats implements ConnectionInfo {
 
 	private volatile long writeBlockedSinceMillis;
 
+	private volatile boolean busy;
+
 	ConnectionStats(TcpConnection connection, ListenerMetrics metrics) {
 		this.connection = connection;
 		this.metrics = metrics;
@@ -107,6 +109,19 @@ final class ConnectionStats implements ConnectionInfo {
 	/** @return since when replies have waited for the client to read, or 0 */
 	long writeBlockedSinceMillis() {
 		return this.writeBlockedSinceMillis;
+	}
+
+	/** @param busy whether a request read from this connection is being handled and its reply not yet written */
+	void busy(boolean busy) {
+		this.busy = busy;
+	}
+
+	/**
+	 * @return true when the connection can be closed without losing anything the server has read: no request in
+	 * hand, no partial frame buffered, no reply waiting to be written
+	 */
+	boolean isAtFrameBoundary() {
+		return !this.busy && this.partialSinceMillis == 0 && this.writeBlockedSinceMillis == 0;
 	}
 
 	long lastActivityMillis() {

@@ -61,7 +61,10 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 
 	@Override
 	public Object getPayload() {
+		// back to reading: the previous request, if any, has its reply
+		this.stats.busy(false);
 		Object payload = super.getPayload();
+		this.stats.busy(true);
 		this.stats.messageReceived();
 		this.stats.partialFrame(this.reader.buffered() > 0, true);
 		return payload;

@@ -76,11 +76,17 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 				this.stats.received(read);
 				byte[] frame;
 				boolean completed = false;
-				while (isOpen() && (frame = this.wire.codec().decode(input)) != null) {
-					completed = true;
-					dispatch(frame);
+				this.stats.busy(true);
+				try {
+					while (isOpen() && (frame = this.wire.codec().decode(input)) != null) {
+						completed = true;
+						dispatch(frame);
+					}
 				}
-				this.stats.partialFrame(input.readable() > 0, completed);
+				finally {
+					this.stats.partialFrame(input.readable() > 0, completed);
+					this.stats.busy(false);
+				}
 			}
 			else if (read < 0) {
 				byte[] last = this.wire.codec().decodeAtEndOfStream(input);

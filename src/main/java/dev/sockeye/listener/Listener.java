@@ -118,6 +118,17 @@ public final class Listener {
 		this.service = service;
 	}
 
+	/** Stops accepting new connections, keeping the open ones. */
+	void stopAccepting() {
+		AbstractServerConnectionFactory current = this.factory;
+		if (current instanceof AdmittingNioServerConnectionFactory nio) {
+			nio.stopAccepting();
+		}
+		else if (current instanceof AdmittingNetServerConnectionFactory net) {
+			net.stopAccepting();
+		}
+	}
+
 	void onStop(Runnable action) {
 		this.stopActions.add(action);
 	}

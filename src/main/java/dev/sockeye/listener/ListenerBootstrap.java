@@ -22,6 +22,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
@@ -224,22 +226,58 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		this.serverFailures.put(event.getSource(), event.getCause());
 	}
 
+	/**
+	 * Drains and stops every listener: readiness goes to refusing traffic, listeners stop accepting, connections are
+	 * closed as soon as they are at a frame boundary (every request read has its reply written), and those still busy
+	 * at {@code sockeye.drain-timeout} are closed anyway and counted.
+	 */
 	@Override
 	public void stop() {
+		if (!this.started) {
+			return;
+		}
 		this.started = false;
-		this.listeners.values().forEach((listener) -> {
-			if (listener.state() == Listener.State.LISTENING || listener.state() == Listener.State.STARTING) {
-				listener.stopped();
-				ListenerConnections connections = listener.listenerConnections();
-				if (connections != null) {
-					connections.markClosing(CloseReason.SHUTDOWN);
-				}
-				removeFlow(listener);
-				stopService(listener);
-				listener.runStopActions();
-				logger.info("Sockeye listener '" + listener.name() + "' stopped");
-			}
-		});
+		AvailabilityChangeEvent.publish(this.events, this, ReadinessState.REFUSING_TRAFFIC);
+		java.util.List<Listener> draining = this.listeners.values()
+			.stream()
+			.filter((listener) -> listener.state() == Listener.State.LISTENING)
+			.toList();
+		draining.forEach(Listener::stopAccepting);
+		long deadline = System.nanoTime() + this.properties.drainTimeout().toNanos();
+		int busy = drainOnce(draining);
+		while (busy > 0 && System.nanoTime() < deadline) {
+			sleep(20);
+			busy = drainOnce(draining);
+		}
+		for (Listener listener : draining) {
+			int forced = listener.activeConnections();
+			listener.stopped();
+			ListenerConnections connections = listener.listenerConnections();
+			connections.markClosing(CloseReason.SHUTDOWN);
+			removeFlow(listener);
+			stopService(listener);
+			listener.runStopActions();
+			logger.info("Sockeye listener '" + listener.name() + "' stopped: " + connections.messagesReceived()
+					+ " messages received, " + connections.messagesSent() + " sent"
+					+ ((forced > 0) ? "; " + forced + " connection(s) still busy at the drain timeout were closed" : ""));
+		}
+	}
+
+	private static int drainOnce(java.util.List<Listener> listeners) {
+		int busy = 0;
+		for (Listener listener : listeners) {
+			busy += listener.listenerConnections().closeIdle();
+		}
+		return busy;
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private void removeFlow(Listener listener) {

@@ -60,6 +60,14 @@ final class ListenerConnections {
 		}
 	}
 
+	long messagesReceived() {
+		return this.metrics.messagesReceivedTotal();
+	}
+
+	long messagesSent() {
+		return this.metrics.messagesSentTotal();
+	}
+
 	int count() {
 		return this.open.size();
 	}
@@ -81,6 +89,20 @@ final class ListenerConnections {
 		stats.closing(reason);
 		stats.connection().close();
 		return true;
+	}
+
+	/**
+	 * Closes every connection that is at a frame boundary, with reason {@code shutdown}.
+	 * @return how many connections are still open (busy)
+	 */
+	int closeIdle() {
+		for (ConnectionStats stats : new ArrayList<>(this.open.values())) {
+			if (stats.isAtFrameBoundary()) {
+				stats.closing(CloseReason.SHUTDOWN);
+				stats.connection().close();
+			}
+		}
+		return this.open.size();
 	}
 
 	/** Records a reason for every open connection, before something else closes them all (a stopping factory). */

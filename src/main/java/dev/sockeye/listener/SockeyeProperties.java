@@ -1,5 +1,6 @@
 package dev.sockeye.listener;
 
+import java.time.Duration;
 import java.util.Map;
 
 import jakarta.validation.Valid;
@@ -14,11 +15,13 @@ import org.springframework.validation.annotation.Validated;
  * @param listeners the listeners by name; with none configured, one {@code echo} listener on port 8888
  * @param failOnBindError stop the application when a listener cannot bind its port; when false, the listener is
  * reported DOWN by health and the application runs on without it
+ * @param drainTimeout on shutdown, how long listeners wait for requests in hand to be answered before closing the
+ * connections still busy
  */
 @ConfigurationProperties("sockeye")
 @Validated
 public record SockeyeProperties(@Valid Map<String, ListenerProperties> listeners,
-		@DefaultValue("true") boolean failOnBindError) {
+		@DefaultValue("true") boolean failOnBindError, @DefaultValue("30s") Duration drainTimeout) {
 
 	/** The name of the listener Sockeye runs when none is configured. */
 	public static final String DEFAULT_LISTENER = "echo";

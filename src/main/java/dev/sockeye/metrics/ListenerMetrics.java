@@ -157,6 +157,16 @@ public final class ListenerMetrics {
 		this.messagesSent.increment();
 	}
 
+	/** @return messages received since the listener started */
+	public long messagesReceivedTotal() {
+		return (long) this.messagesReceived.count();
+	}
+
+	/** @return messages sent since the listener started */
+	public long messagesSentTotal() {
+		return (long) this.messagesSent.count();
+	}
+
 	public void error(ErrorType type) {
 		this.errors.get(type).increment();
 	}
