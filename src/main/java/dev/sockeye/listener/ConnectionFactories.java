@@ -21,6 +21,19 @@ final class ConnectionFactories {
 	private ConnectionFactories() {
 	}
 
+	private static byte[] badInputReply(ListenerProperties properties, FrameCodec replyCodec) {
+		String text = properties.badInputReply();
+		if (text == null || text.isEmpty()) {
+			return null;
+		}
+		try {
+			return replyCodec.frame(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+		catch (dev.sockeye.framing.FramingException ex) {
+			throw new IllegalStateException("bad-input-reply cannot be framed: " + ex.getMessage(), ex);
+		}
+	}
+
 	static AbstractServerConnectionFactory create(String name, ListenerProperties properties,
 			SockeyeService service, ListenerConnections connectionRegistry, Admission admission,
 			WriteFlusher flusher) {
@@ -29,7 +42,8 @@ final class ConnectionFactories {
 		FrameCodec replyCodec = properties.effectiveReplyFraming().codec(maxSize);
 		FramedConnectionSupport connections = new FramedConnectionSupport(
 				new ListenerWire(codec, replyCodec, new ConnectionErrors(name, connectionRegistry.metrics()),
-						connectionRegistry, flusher, Math.max(256 * 1024, 4L * replyCodec.bufferLimit())));
+						connectionRegistry, flusher, Math.max(256 * 1024, 4L * replyCodec.bufferLimit()),
+						badInputReply(properties, replyCodec)));
 		int port = properties.port();
 		AbstractServerConnectionFactory factory;
 		if (properties.io() == Io.BLOCKING) {

@@ -75,6 +75,16 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 		Throwable cause = (exception instanceof UncheckedIOException) ? exception.getCause() : exception;
 		if (cause instanceof FramingException framing) {
 			this.wire.errors().framing(this, this.stats, framing);
+			byte[] reply = this.wire.badInputReply();
+			if (reply != null) {
+				try {
+					this.socket.setSoTimeout(1000);
+					this.socket.getOutputStream().write(reply);
+				}
+				catch (IOException writeFailed) {
+					// the client is gone already
+				}
+			}
 			closeConnection(true);
 			return true;
 		}

@@ -99,6 +99,16 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		}
 		catch (FramingException ex) {
 			this.wire.errors().framing(this, this.stats, ex);
+			byte[] reply = this.wire.badInputReply();
+			if (reply != null) {
+				try {
+					// best effort, never blocking: the connection is closed right after
+					this.channel.write(ByteBuffer.wrap(reply));
+				}
+				catch (IOException writeFailed) {
+					// the client is gone already
+				}
+			}
 			closeConnection(true);
 		}
 		catch (IOException ex) {

@@ -34,6 +34,8 @@ import org.springframework.util.unit.DataSize;
  * @param service the service that handles messages: echo, or the name of a bean
  * @param mode request-reply (a reply per message) or one-way (no replies)
  * @param errorReply reply sent when the service fails; the connection stays open
+ * @param badInputReply reply sent before a connection is closed for a frame that is too large or malformed; none
+ * when empty
  * @param closeAfterReply close the connection after each reply, as one-shot servers do
  * @param workers worker threads for blocking services on an nio listener; 0 uses virtual threads where the JVM has them
  * and 64 platform threads otherwise
@@ -58,6 +60,7 @@ public record ListenerProperties(
 		@DefaultValue("echo") @NotBlank String service,
 		@DefaultValue("request-reply") @NotNull Mode mode,
 		@DefaultValue("ERROR") String errorReply,
+		@DefaultValue("") String badInputReply,
 		@DefaultValue("false") boolean closeAfterReply,
 		@DefaultValue("0") @Min(0) int workers,
 		@DefaultValue @Valid @NotNull Echo echo,
@@ -76,7 +79,7 @@ public record ListenerProperties(
 	static ListenerProperties withPort(int port) {
 		return new ListenerProperties(port, null, Io.NIO, Framing.CRLF, null, DataSize.ofKilobytes(64), 4096, 10000,
 				2000, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(30), List.of(), List.of(), "echo",
-				Mode.REQUEST_REPLY, "ERROR", false, 0, new Echo(""), Relay.NONE);
+				Mode.REQUEST_REPLY, "ERROR", "", false, 0, new Echo(""), Relay.NONE);
 	}
 
 	/**

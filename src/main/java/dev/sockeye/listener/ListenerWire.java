@@ -18,9 +18,10 @@ import org.springframework.messaging.MessagingException;
  * @param connections the listener's open connections
  * @param flusher writes the replies of slow readers, on NIO listeners ({@code null} on blocking ones)
  * @param maxQueuedBytes the most reply bytes a connection may have waiting for its client to read
+ * @param badInputReply the framed reply sent before closing a connection for bad input, or {@code null}
  */
 record ListenerWire(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors,
-		ListenerConnections connections, WriteFlusher flusher, long maxQueuedBytes) {
+		ListenerConnections connections, WriteFlusher flusher, long maxQueuedBytes, byte[] badInputReply) {
 
 	/** @return a fresh input buffer for one connection */
 	FrameBuffer newBuffer() {

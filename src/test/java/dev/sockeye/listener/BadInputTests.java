@@ -28,7 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 		"sockeye.listeners.len-blocking.max-message-size=1KB", "sockeye.listeners.len-blocking.io=blocking",
 		"sockeye.listeners.stx-nio.port=0", "sockeye.listeners.stx-nio.framing=stx-etx",
 		"sockeye.listeners.stx-blocking.port=0", "sockeye.listeners.stx-blocking.framing=stx-etx",
-		"sockeye.listeners.stx-blocking.io=blocking" })
+		"sockeye.listeners.stx-blocking.io=blocking",
+		"sockeye.listeners.told-nio.port=0", "sockeye.listeners.told-nio.max-message-size=16B",
+		"sockeye.listeners.told-nio.bad-input-reply=TOO LONG",
+		"sockeye.listeners.told-blocking.port=0", "sockeye.listeners.told-blocking.max-message-size=16B",
+		"sockeye.listeners.told-blocking.bad-input-reply=TOO LONG", "sockeye.listeners.told-blocking.io=blocking" })
 @ExtendWith(OutputCaptureExtension.class)
 class BadInputTests {
 
@@ -48,6 +52,16 @@ class BadInputTests {
 		}
 		assertThat(output).containsPattern("Listener '" + listener + "' closing connection \\S+: No end of frame within"
 				+ " 1024 bytes \\(max-message-size\\)");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "nio", "blocking" })
+	void sendsTheBadInputReplyBeforeClosing(String io) {
+		try (TcpClient attacker = TcpClient.connect(this.listeners.port("told-" + io))) {
+			attacker.send("this line is far longer than sixteen bytes\r\n");
+			assertThat(attacker.readText(10)).isEqualTo("TOO LONG\r\n");
+			assertThat(attacker.isClosedByServer()).isTrue();
+		}
 	}
 
 	@ParameterizedTest
