@@ -14,8 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Fuzzes every frame decoder with Jazzer: arbitrary bytes, split at arbitrary points across reads, must decode to
  * the same frames as when read whole, fail only with {@link FramingException}, never yield a frame over the limit, and
- * never buffer more than the limit. The build runs it for a bounded time ({@code fuzz} execution); run longer with
- * {@code JAZZER_FUZZ=1 ./mvnw test -Dtest=FramingFuzzTests -Djazzer.max_duration=10m}.
+ * never buffer more than the limit. The build fuzzes it for {@code maxDuration} (its {@code fuzz} execution); raise
+ * that for a longer run.
  */
 class FramingFuzzTests {
 
