@@ -198,7 +198,7 @@ public final class BenchCommand {
 				double rate = (completed - lastCompleted) * 1e9 / Math.max(now - lastTick, 1);
 				this.out.printf(Locale.ROOT, "%6.1fs  %10.0f req/s  p99 %9s  errors %d  mismatches %d  lost %d%s%n",
 						(now - start) / 1e9, rate, BenchReport.micros(second.getValueAtPercentile(99.0)) + " us",
-						errors, mismatches, lost, (now < start + warmup) ? "  (warm-up)" : "");
+						errors, mismatches, lost, (lastTick < start + warmup) ? "  (warm-up)" : "");
 				this.out.flush();
 				lastCompleted = completed;
 				lastTick = now;
@@ -211,6 +211,9 @@ public final class BenchCommand {
 			long requests = 0;
 			long errors = 0;
 			long skipped = 0;
+			long unanswered = 0;
+			long connectFailures = 0;
+			long writeFailures = 0;
 			long mismatches = 0;
 			long lost = 0;
 			long finishedAt = measureAt;
@@ -220,6 +223,9 @@ public final class BenchCommand {
 				requests += worker.requests;
 				errors += worker.errors;
 				skipped += worker.skipped;
+				unanswered += worker.unanswered;
+				connectFailures += worker.connectFailures;
+				writeFailures += worker.writeFailures;
 				mismatches += worker.mismatches;
 				lost += worker.lost;
 				finishedAt = Math.max(finishedAt, worker.finishedAt);
@@ -228,7 +234,8 @@ public final class BenchCommand {
 				}
 			}
 			long measured = Math.max(0, Math.min(finishedAt, measureAt + duration) - measureAt);
-			return new BenchReport(this.options, measured, requests, latency, errors, skipped, mismatches, lost,
+			return new BenchReport(this.options, measured, requests, latency, errors,
+					BenchReport.errorDetail(connectFailures, writeFailures, skipped, unanswered), mismatches, lost,
 					firstError);
 		}
 

@@ -33,7 +33,7 @@ final class BenchReport {
 
 	private final long errors;
 
-	private final long skipped;
+	private final String errorDetail;
 
 	private final long mismatches;
 
@@ -41,8 +41,8 @@ final class BenchReport {
 
 	private final String firstError;
 
-	BenchReport(BenchOptions options, long measuredNanos, long requests, Histogram latency, long errors, long skipped,
-			long mismatches, long lost, String firstError) {
+	BenchReport(BenchOptions options, long measuredNanos, long requests, Histogram latency, long errors,
+			String errorDetail, long mismatches, long lost, String firstError) {
 		this.options = options;
 		this.seconds = String.format(Locale.ROOT, "%.3f", measuredNanos / 1e9);
 		this.requests = requests;
@@ -55,10 +55,31 @@ final class BenchReport {
 		this.p999 = micros(any ? latency.getValueAtPercentile(99.9) : 0);
 		this.max = micros(any ? latency.getMaxValue() : 0);
 		this.errors = errors;
-		this.skipped = skipped;
+		this.errorDetail = errorDetail;
 		this.mismatches = mismatches;
 		this.lost = lost;
 		this.firstError = firstError;
+	}
+
+	/**
+	 * @return what the errors were, e.g. {@code 2 connect failures, 3 unanswered}, or an empty string
+	 */
+	static String errorDetail(long connectFailures, long writeFailures, long skipped, long unanswered) {
+		List<String> parts = new ArrayList<>();
+		if (connectFailures > 0) {
+			parts.add(connectFailures + ((connectFailures == 1) ? " connect failure" : " connect failures"));
+		}
+		if (writeFailures > 0) {
+			parts.add(writeFailures + ((writeFailures == 1) ? " write failure" : " write failures"));
+		}
+		if (skipped > 0) {
+			parts.add(skipped + ((skipped == 1) ? " send" : " sends") + " skipped at " + BenchOptions.MAX_OUTSTANDING
+					+ " outstanding");
+		}
+		if (unanswered > 0) {
+			parts.add(unanswered + " unanswered");
+		}
+		return String.join(", ", parts);
 	}
 
 	/** @return nanoseconds as microseconds with one decimal */
@@ -103,7 +124,7 @@ final class BenchReport {
 		row(table, "latency p99", this.p99 + " us");
 		row(table, "latency p99.9", this.p999 + " us");
 		row(table, "latency max", this.max + " us");
-		row(table, "errors", this.errors + ((this.skipped > 0) ? " (" + this.skipped + " sends skipped)" : ""));
+		row(table, "errors", this.errors + (this.errorDetail.isEmpty() ? "" : " (" + this.errorDetail + ")"));
 		row(table, "mismatches", Long.toString(this.mismatches));
 		row(table, "connections lost", Long.toString(this.lost));
 		return table.toString();
@@ -152,11 +173,7 @@ final class BenchReport {
 		}
 		if (this.errors > 0) {
 			String what = this.errors + ((this.errors == 1) ? " error" : " errors");
-			if (this.skipped > 0) {
-				what += " (" + this.skipped + " sends skipped with " + BenchOptions.MAX_OUTSTANDING
-						+ " requests outstanding on a connection)";
-			}
-			reasons.add(what);
+			reasons.add(this.errorDetail.isEmpty() ? what : what + " (" + this.errorDetail + ")");
 		}
 		if (reasons.isEmpty()) {
 			return null;

@@ -34,8 +34,8 @@ final class BenchWorker implements Runnable {
 
 	private static final int SPINS = Integer.getInteger("sockeye.bench.spins", 64);
 
-	/** How long to wait for outstanding replies at the end. */
-	private static final long DRAIN_NANOS = 1000 * MILLI;
+	/** How long to wait for outstanding replies at the end; those still missing then are errors. */
+	private static final long DRAIN_NANOS = 2000 * MILLI;
 
 	private final Coordinator coordinator;
 
@@ -103,6 +103,12 @@ final class BenchWorker implements Runnable {
 	long errors;
 
 	long skipped;
+
+	long unanswered;
+
+	long connectFailures;
+
+	long writeFailures;
 
 	long lost;
 
@@ -202,6 +208,7 @@ final class BenchWorker implements Runnable {
 			}
 			catch (IOException ex) {
 				this.errors++;
+				this.connectFailures++;
 				error(describe(ex));
 				continue;
 			}
@@ -265,6 +272,7 @@ final class BenchWorker implements Runnable {
 
 	private void connectFailed(BenchConnection c, Exception ex) {
 		this.errors++;
+		this.connectFailures++;
 		error(describe(ex));
 		if (c.key != null) {
 			c.key.cancel();
@@ -357,15 +365,20 @@ final class BenchWorker implements Runnable {
 		this.draining = true;
 		long deadline = System.nanoTime() + DRAIN_NANOS;
 		for (;;) {
-			boolean due = false;
+			long due = 0;
 			for (BenchConnection c : this.connections) {
-				if (c != null && c.open && c.outstanding() > 0) {
-					due = true;
-					break;
+				if (c != null && c.open) {
+					due += c.outstanding();
 				}
 			}
 			long left = deadline - System.nanoTime();
-			if (!due || left <= 0) {
+			if (due == 0) {
+				return;
+			}
+			if (left <= 0) {
+				this.unanswered += due;
+				this.errors += due;
+				error(due + " requests unanswered " + DRAIN_NANOS / 1_000_000_000L + "s after the end of the run");
 				return;
 			}
 			this.selector.select(this.onReady, Math.max(1, left / MILLI));
@@ -426,6 +439,7 @@ final class BenchWorker implements Runnable {
 		catch (IOException ex) {
 			out.clear();
 			this.errors++;
+			this.writeFailures++;
 			error("write failed: " + describe(ex));
 			close(c);
 			return;

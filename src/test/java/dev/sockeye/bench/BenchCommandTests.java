@@ -144,6 +144,32 @@ class BenchCommandTests {
 	}
 
 	@Test
+	void requestsThatNeverGetAReplyAreErrors() throws IOException {
+		try (LineServer server = new LineServer((line, out) -> {
+		})) {
+			Result result = bench("--port", server.port(), "--connections", "2", "--depth", "3", "--duration", "500ms",
+					"--warmup", "200ms");
+			assertThat(result.code).as(result.toString()).isEqualTo(1);
+			assertThat(result.number("requests")).isZero();
+			assertThat(result.number("errors")).isEqualTo(6);
+			assertThat(result.row("errors")).isEqualTo("6 (6 unanswered)");
+			assertThat(result.err).hasLineCount(1).contains("6 requests unanswered 2s after the end of the run");
+		}
+	}
+
+	@Test
+	void openLoopAgainstAStalledServerSkipsSendsBeyondTheOutstandingBoundAsErrors() throws IOException {
+		try (LineServer server = new LineServer((line, out) -> {
+		})) {
+			Result result = bench("--port", server.port(), "--connections", "1", "--rate", "2000", "--duration",
+					"1s", "--warmup", "200ms");
+			assertThat(result.code).as(result.toString()).isEqualTo(1);
+			assertThat(result.number("errors")).isGreaterThan(1024);
+			assertThat(result.row("errors")).containsPattern("\\d+ sends skipped at 1024 outstanding, 1024 unanswered");
+		}
+	}
+
+	@Test
 	void nothingListeningExitsWithThreeAndOneLineNamingTheTarget() throws IOException {
 		int free;
 		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
