@@ -1,11 +1,37 @@
 package dev.sockeye.bench;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import dev.sockeye.bench.BenchOptions.UsageException;
+import org.HdrHistogram.Histogram;
 
 /**
- * {@code sockeye bench}: a load generator for request-reply TCP servers.
+ * {@code sockeye bench}: a load generator for request-reply TCP servers. Plain Java, no Spring context: one
+ * selector thread by default (see {@link BenchWorker}) drives every connection, checks every reply byte for byte and
+ * records latencies in an HdrHistogram; at the end it prints a table, and optionally writes the same figures as JSON.
+ * <p>
+ * Exit codes: 0 when every reply was right and nothing failed, 1 on errors, mismatches or lost connections, 2 on a
+ * usage error, 3 when no connection could be made.
  */
 public final class BenchCommand {
+
+	static final int OK = 0;
+
+	static final int FAILED = 1;
+
+	static final int USAGE = 2;
+
+	static final int NO_CONNECTION = 3;
+
+	private static final long SECOND = 1_000_000_000L;
 
 	private BenchCommand() {
 	}
@@ -17,8 +43,208 @@ public final class BenchCommand {
 	 * @return the exit code
 	 */
 	public static int run(String[] args, PrintStream out, PrintStream err) {
-		err.println("sockeye bench: not implemented yet");
-		return 2;
+		BenchOptions options;
+		try {
+			options = BenchOptions.parse(args);
+		}
+		catch (UsageException ex) {
+			err.println("sockeye bench: " + ex.getMessage());
+			err.print(BenchOptions.USAGE);
+			err.flush();
+			return USAGE;
+		}
+		if (options.help()) {
+			out.print(BenchOptions.USAGE);
+			out.flush();
+			return OK;
+		}
+		try {
+			return new Run(options, out, err, System.console() != null).execute();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			err.println("sockeye bench: interrupted");
+			return FAILED;
+		}
+	}
+
+	/** One run: start the workers, wait, report. */
+	private static final class Run {
+
+		private final BenchOptions options;
+
+		private final PrintStream out;
+
+		private final PrintStream err;
+
+		private final boolean progress;
+
+		Run(BenchOptions options, PrintStream out, PrintStream err, boolean progress) {
+			this.options = options;
+			this.out = out;
+			this.err = err;
+			this.progress = progress;
+		}
+
+		int execute() throws InterruptedException {
+			BenchOptions o = this.options;
+			InetSocketAddress address = new InetSocketAddress(o.host(), o.port());
+			if (address.isUnresolved()) {
+				this.err.println("sockeye bench: cannot connect to " + o.target() + ": unknown host " + o.host());
+				return NO_CONNECTION;
+			}
+			BenchFrames frames = new BenchFrames(o.framing(), o.size(), o.expectPrefix());
+			long warmup = o.warmup().toNanos();
+			long duration = o.duration().toNanos();
+			BenchWorker.Coordinator coordinator = new BenchWorker.Coordinator(o.threads(), warmup, duration,
+					BenchReport.duration(o.connectTimeout().toNanos()));
+			List<BenchWorker> workers = new ArrayList<>();
+			List<Thread> threads = new ArrayList<>();
+			int firstId = 0;
+			try {
+				for (int t = 0; t < o.threads(); t++) {
+					int count = o.connections() / o.threads() + ((t < o.connections() % o.threads()) ? 1 : 0);
+					workers.add(new BenchWorker(coordinator, address, frames, firstId, count, o, this.progress));
+					firstId += count;
+				}
+			}
+			catch (IOException ex) {
+				this.err.println("sockeye bench: cannot open a selector: " + ex.getMessage());
+				return FAILED;
+			}
+			for (int t = 0; t < workers.size(); t++) {
+				Thread thread = new Thread(workers.get(t), "sockeye-bench-" + (t + 1));
+				thread.setDaemon(true);
+				threads.add(thread);
+				thread.start();
+			}
+			coordinator.awaitConnected();
+			int connected = 0;
+			for (BenchWorker worker : workers) {
+				connected += worker.connected;
+			}
+			if (connected == 0) {
+				coordinator.start(-1);
+				join(threads);
+				String cause = workers.stream()
+					.map((w) -> w.firstError)
+					.filter((e) -> e != null)
+					.findFirst()
+					.orElse("no connection");
+				this.err.println("sockeye bench: cannot connect to " + o.target() + ": " + cause);
+				return NO_CONNECTION;
+			}
+			if (this.progress) {
+				this.out.printf(Locale.ROOT, "connected %d of %d to %s; %s warm-up, then %s measured%n", connected,
+						o.connections(), o.target(), BenchReport.duration(warmup), BenchReport.duration(duration));
+			}
+			long start = System.nanoTime();
+			coordinator.start(start);
+			watch(coordinator, workers, start, warmup);
+			join(threads);
+			BenchReport report = report(workers, start + warmup, duration);
+			this.out.print(report.table());
+			this.out.flush();
+			int code = OK;
+			if (o.json() != null) {
+				try {
+					Files.writeString(Path.of(o.json()), report.json(), StandardCharsets.UTF_8);
+				}
+				catch (IOException | RuntimeException ex) {
+					this.err.println("sockeye bench: cannot write " + o.json() + ": " + BenchWorker.describe(ex));
+					code = FAILED;
+				}
+			}
+			String failure = report.failure();
+			if (failure != null) {
+				this.err.println("sockeye bench: failed: " + failure);
+				code = FAILED;
+			}
+			return code;
+		}
+
+		/** Waits for the workers to finish, printing a progress line every second on a terminal. */
+		private void watch(BenchWorker.Coordinator coordinator, List<BenchWorker> workers, long start, long warmup)
+				throws InterruptedException {
+			Histogram[] recycled = new Histogram[workers.size()];
+			Histogram second = new Histogram(BenchWorker.HIGHEST_LATENCY, 3);
+			long lastCompleted = 0;
+			long lastTick = start;
+			long tick = start + SECOND;
+			for (;;) {
+				long wait = tick - System.nanoTime();
+				if (coordinator.awaitFinished(Math.max(wait, 0))) {
+					return;
+				}
+				if (!this.progress) {
+					tick += SECOND;
+					continue;
+				}
+				long now = System.nanoTime();
+				second.reset();
+				long completed = 0;
+				long errors = 0;
+				long mismatches = 0;
+				long lost = 0;
+				for (int i = 0; i < workers.size(); i++) {
+					BenchWorker worker = workers.get(i);
+					recycled[i] = worker.recent.getIntervalHistogram(recycled[i]);
+					second.add(recycled[i]);
+					completed += worker.publishedCompleted;
+					errors += worker.publishedErrors;
+					mismatches += worker.publishedMismatches;
+					lost += worker.publishedLost;
+				}
+				double rate = (completed - lastCompleted) * 1e9 / Math.max(now - lastTick, 1);
+				this.out.printf(Locale.ROOT, "%6.1fs  %10.0f req/s  p99 %9s  errors %d  mismatches %d  lost %d%s%n",
+						(now - start) / 1e9, rate, BenchReport.micros(second.getValueAtPercentile(99.0)) + " us",
+						errors, mismatches, lost, (lastTick < start + warmup) ? "  (warm-up)" : "");
+				this.out.flush();
+				lastCompleted = completed;
+				lastTick = now;
+				tick += SECOND;
+			}
+		}
+
+		private BenchReport report(List<BenchWorker> workers, long measureAt, long duration) {
+			Histogram latency = new Histogram(BenchWorker.HIGHEST_LATENCY, 3);
+			long requests = 0;
+			long errors = 0;
+			long skipped = 0;
+			long unanswered = 0;
+			long connectFailures = 0;
+			long writeFailures = 0;
+			long mismatches = 0;
+			long lost = 0;
+			long finishedAt = measureAt;
+			String firstError = null;
+			for (BenchWorker worker : workers) {
+				latency.add(worker.latency);
+				requests += worker.requests;
+				errors += worker.errors;
+				skipped += worker.skipped;
+				unanswered += worker.unanswered;
+				connectFailures += worker.connectFailures;
+				writeFailures += worker.writeFailures;
+				mismatches += worker.mismatches;
+				lost += worker.lost;
+				finishedAt = Math.max(finishedAt, worker.finishedAt);
+				if (firstError == null) {
+					firstError = worker.firstError;
+				}
+			}
+			long measured = Math.max(0, Math.min(finishedAt, measureAt + duration) - measureAt);
+			return new BenchReport(this.options, measured, requests, latency, errors,
+					BenchReport.errorDetail(connectFailures, writeFailures, skipped, unanswered), mismatches, lost,
+					firstError);
+		}
+
+		private static void join(List<Thread> threads) throws InterruptedException {
+			for (Thread thread : threads) {
+				thread.join();
+			}
+		}
+
 	}
 
 }

@@ -1,0 +1,824 @@
+package dev.sockeye.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
+
+/**
+ * One I/O thread of a run: a selector over its share of the connections, non-blocking channels, a direct buffer per
+ * connection each way. Nothing is allocated per request: requests are copied from a template with their tag written
+ * in, replies are compared in place with an expected-reply template, latencies go into an HdrHistogram.
+ * <p>
+ * Closed loop: every connection keeps {@code depth} requests in flight, each reply sends the next. Open loop: the
+ * worker sends on a fixed schedule, connection after connection, whatever the replies, and measures each latency from
+ * the request's intended send time, so a stalled server shows in the percentiles instead of slowing the load.
+ */
+final class BenchWorker implements Runnable {
+
+	/** Latencies above this (in ns) are recorded as this. */
+	static final long HIGHEST_LATENCY = TimeUnit.HOURS.toNanos(1);
+
+	private static final long MILLI = 1_000_000L;
+
+	private static final long WAIT_NANOS = 100 * MILLI;
+
+	private static final int SPINS = Integer.getInteger("sockeye.bench.spins", 64);
+
+	/** How long to wait for outstanding replies at the end; those still missing then are errors. */
+	private static final long DRAIN_NANOS = 2000 * MILLI;
+
+	private final Coordinator coordinator;
+
+	private final InetSocketAddress address;
+
+	private final BenchFrames frames;
+
+	private final BenchConnection[] connections;
+
+	private final int depth;
+
+	/** Requests per second of this worker in an open loop, 0 in a closed loop. */
+	private final double rate;
+
+	private final int outstandingLimit;
+
+	private final long connectTimeout;
+
+	private final Selector selector;
+
+	private final Consumer<SelectionKey> onReady = this::onReady;
+
+	/** The expected reply frame, with the tag of the reply being checked written in; position 0, limit its length. */
+	private final ByteBuffer expected;
+
+	private final int replyFrame;
+
+	private final int firstId;
+
+	private final int inCapacity;
+
+	private final int outCapacity;
+
+	private final int ring;
+
+	private boolean reportedConnected;
+
+	/** Connections with requests queued by the current select, to be written after it. */
+	private final BenchConnection[] pending;
+
+	private int pendingCount;
+
+	/** True once the run is over: replies are still read and checked, no more requests are sent. */
+	private boolean draining;
+
+	final Histogram latency = new Histogram(HIGHEST_LATENCY, 3);
+
+	/** Every reply's latency, warm-up included, for the progress line; null when there is none. */
+	final SingleWriterRecorder recent;
+
+	private long measureAt;
+
+	private long endAt;
+
+	private int alive;
+
+	// results, read by the coordinating thread after join()
+
+	int connected;
+
+	long requests;
+
+	long mismatches;
+
+	long errors;
+
+	long skipped;
+
+	long unanswered;
+
+	long connectFailures;
+
+	long writeFailures;
+
+	long lost;
+
+	String firstError;
+
+	long finishedAt;
+
+	// progress figures, published while running when there is a progress line
+
+	private long completed;
+
+	volatile long publishedCompleted;
+
+	volatile long publishedErrors;
+
+	volatile long publishedMismatches;
+
+	volatile long publishedLost;
+
+	volatile boolean done;
+
+	BenchWorker(Coordinator coordinator, InetSocketAddress address, BenchFrames frames, int firstId, int count,
+			BenchOptions options, boolean progress) throws IOException {
+		this.coordinator = coordinator;
+		this.address = address;
+		this.frames = frames;
+		this.depth = options.depth();
+		this.rate = options.openLoop() ? options.rate() * count / options.connections() : 0;
+		this.outstandingLimit = options.openLoop() ? BenchOptions.MAX_OUTSTANDING : options.depth();
+		this.connectTimeout = options.connectTimeout().toNanos();
+		this.selector = Selector.open();
+		this.replyFrame = frames.reply.length;
+		this.expected = ByteBuffer.allocateDirect(this.replyFrame);
+		this.expected.put(frames.reply).clear();
+		int requestFrame = frames.request.length;
+		int ring = Integer.highestOneBit(Math.max(this.outstandingLimit, 1) * 2 - 1);
+		// room for several replies per read, and always for one whole reply
+		int inCapacity = Math.max(16 * 1024, 2 * this.replyFrame + 16);
+		int outCapacity = options.openLoop() ? Math.max(requestFrame, Math.min(256 * 1024, requestFrame * ring))
+				: requestFrame * this.depth;
+		this.connections = new BenchConnection[count];
+		this.pending = new BenchConnection[count];
+		this.firstId = firstId;
+		this.inCapacity = inCapacity;
+		this.outCapacity = outCapacity;
+		this.ring = ring;
+		this.recent = progress ? new SingleWriterRecorder(HIGHEST_LATENCY, 3) : null;
+	}
+
+	@Override
+	public void run() {
+		try {
+			connect();
+			this.reportedConnected = true;
+			this.coordinator.connected();
+			long start = this.coordinator.awaitStart();
+			if (start >= 0 && this.alive > 0) {
+				this.measureAt = start + this.coordinator.warmup;
+				this.endAt = this.measureAt + this.coordinator.duration;
+				if (this.rate > 0) {
+					openLoop(start);
+				}
+				else {
+					closedLoop();
+				}
+				drain();
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			this.errors++;
+			error("I/O thread failed: " + ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			if (!this.reportedConnected) {
+				this.coordinator.connected();
+			}
+			this.finishedAt = System.nanoTime();
+			closeAll();
+			publish();
+			this.done = true;
+			this.coordinator.finished();
+		}
+	}
+
+	// connecting
+
+	private void connect() throws IOException {
+		BenchConnection[] pending = this.connections;
+		int waiting = 0;
+		for (int i = 0; i < pending.length; i++) {
+			SocketChannel channel;
+			try {
+				channel = SocketChannel.open();
+			}
+			catch (IOException ex) {
+				this.errors++;
+				this.connectFailures++;
+				error(describe(ex));
+				continue;
+			}
+			BenchConnection c = new BenchConnection(this.firstId + i, channel, this.inCapacity, this.outCapacity,
+					this.ring);
+			pending[i] = c;
+			try {
+				channel.configureBlocking(false);
+				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+				if (channel.connect(this.address)) {
+					established(c);
+				}
+				else {
+					c.key = channel.register(this.selector, SelectionKey.OP_CONNECT, c);
+					waiting++;
+				}
+			}
+			catch (IOException | RuntimeException ex) {
+				connectFailed(c, ex);
+			}
+		}
+		long deadline = System.nanoTime() + this.connectTimeout;
+		int[] left = { waiting };
+		while (left[0] > 0) {
+			long remaining = deadline - System.nanoTime();
+			if (remaining <= 0) {
+				break;
+			}
+			this.selector.select((key) -> {
+				BenchConnection c = (BenchConnection) key.attachment();
+				try {
+					if (c.channel.finishConnect()) {
+						left[0]--;
+						established(c);
+					}
+				}
+				catch (IOException | RuntimeException ex) {
+					left[0]--;
+					connectFailed(c, ex);
+				}
+			}, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+		}
+		for (BenchConnection c : pending) {
+			if (c != null && !c.open && c.key != null && c.key.isValid()) {
+				connectFailed(c, new IOException("connect timed out after " + this.coordinator.connectTimeoutText));
+			}
+		}
+	}
+
+	private void established(BenchConnection c) throws IOException {
+		if (c.key == null) {
+			c.key = c.channel.register(this.selector, SelectionKey.OP_READ, c);
+		}
+		else {
+			c.key.interestOps(SelectionKey.OP_READ);
+		}
+		c.open = true;
+		this.connected++;
+		this.alive++;
+	}
+
+	private void connectFailed(BenchConnection c, Exception ex) {
+		this.errors++;
+		this.connectFailures++;
+		error(describe(ex));
+		if (c.key != null) {
+			c.key.cancel();
+		}
+		try {
+			c.channel.close();
+		}
+		catch (IOException ignored) {
+			// nothing to do
+		}
+	}
+
+	// the loops
+
+	private void closedLoop() throws IOException {
+		long now = System.nanoTime();
+		for (BenchConnection c : this.connections) {
+			if (c != null && c.open) {
+				for (int i = 0; i < this.depth; i++) {
+					queue(c);
+				}
+				stampAndFlush(c, now);
+			}
+		}
+		boolean progress = this.recent != null;
+		int idle = 0;
+		while (this.alive > 0) {
+			now = System.nanoTime();
+			if (now >= this.endAt) {
+				break;
+			}
+			if (progress) {
+				publish();
+			}
+			if (this.selector.selectNow(this.onReady) > 0) {
+				idle = 0;
+			}
+			else if (++idle >= SPINS) {
+				idle = 0;
+				long wait = Math.min(this.endAt - now, WAIT_NANOS);
+				this.selector.select(this.onReady, (wait + MILLI - 1) / MILLI);
+			}
+			flushPending();
+		}
+	}
+
+	private void openLoop(long start) throws IOException {
+		BenchConnection[] connections = this.connections;
+		int count = connections.length;
+		double interval = 1e9 / this.rate;
+		long endAt = this.endAt;
+		long scheduled = 0;
+		long next = start;
+		int index = 0;
+		boolean progress = this.recent != null;
+		while (this.alive > 0) {
+			long now = System.nanoTime();
+			if (now >= endAt) {
+				break;
+			}
+			while (next <= now) {
+				BenchConnection c = connections[index];
+				if (c != null && c.open) {
+					send(c, next);
+				}
+				if (++index == count) {
+					index = 0;
+				}
+				scheduled++;
+				next = start + (long) (scheduled * interval);
+			}
+			if (progress) {
+				publish();
+			}
+			long wait = Math.min(next, endAt) - System.nanoTime();
+			if (wait >= MILLI) {
+				this.selector.select(this.onReady, wait / MILLI);
+			}
+			else {
+				this.selector.selectNow(this.onReady);
+			}
+		}
+	}
+
+	/**
+	 * Waits a little for the replies still due, so that the server is not left writing to closed connections, and
+	 * checks them; they are not counted as requests or latencies.
+	 */
+	private void drain() throws IOException {
+		this.draining = true;
+		long deadline = System.nanoTime() + DRAIN_NANOS;
+		for (;;) {
+			long due = 0;
+			for (BenchConnection c : this.connections) {
+				if (c != null && c.open) {
+					due += c.outstanding();
+				}
+			}
+			long left = deadline - System.nanoTime();
+			if (due == 0) {
+				return;
+			}
+			if (left <= 0) {
+				this.unanswered += due;
+				this.errors += due;
+				error(due + " requests unanswered " + DRAIN_NANOS / 1_000_000_000L + "s after the end of the run");
+				return;
+			}
+			this.selector.select(this.onReady, Math.max(1, left / MILLI));
+			flushPending();
+		}
+	}
+
+	// sending
+
+	/** Open loop: sends one request now, stamped with the time it was due. */
+	private void send(BenchConnection c, long intended) {
+		if (c.outstanding() >= this.outstandingLimit || c.out.remaining() < this.frames.request.length) {
+			this.skipped++;
+			this.errors++;
+			return;
+		}
+		c.sentAt[(int) c.sent & c.mask] = intended;
+		put(c);
+		flush(c);
+	}
+
+	/** Closed loop: puts one request in the connection's buffer, to be stamped and written after the read. */
+	private void queue(BenchConnection c) {
+		put(c);
+		c.queued++;
+	}
+
+	private void put(BenchConnection c) {
+		ByteBuffer out = c.out;
+		int at = out.position();
+		out.put(this.frames.request);
+		this.frames.putTag(out, at + this.frames.requestTag, BenchFrames.tag(c.id, c.sent));
+		c.sent++;
+	}
+
+	private void stampAndFlush(BenchConnection c, long now) {
+		int queued = c.queued;
+		if (queued > 0) {
+			long[] sentAt = c.sentAt;
+			int mask = c.mask;
+			for (long seq = c.sent - queued; seq < c.sent; seq++) {
+				sentAt[(int) seq & mask] = now;
+			}
+			c.queued = 0;
+		}
+		flush(c);
+	}
+
+	private void flush(BenchConnection c) {
+		ByteBuffer out = c.out;
+		if (out.position() == 0) {
+			return;
+		}
+		out.flip();
+		try {
+			c.channel.write(out);
+		}
+		catch (IOException ex) {
+			out.clear();
+			this.errors++;
+			this.writeFailures++;
+			error("write failed: " + describe(ex));
+			close(c);
+			return;
+		}
+		if (out.hasRemaining()) {
+			out.compact();
+			if (!c.writeInterest) {
+				c.writeInterest = true;
+				c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+			}
+		}
+		else {
+			out.clear();
+			if (c.writeInterest) {
+				c.writeInterest = false;
+				c.key.interestOps(SelectionKey.OP_READ);
+			}
+		}
+	}
+
+	// receiving
+
+	private void onReady(SelectionKey key) {
+		BenchConnection c = (BenchConnection) key.attachment();
+		int ready = key.readyOps();
+		if ((ready & SelectionKey.OP_READ) != 0) {
+			read(c);
+		}
+		if (c.open && (ready & SelectionKey.OP_WRITE) != 0) {
+			flush(c);
+		}
+	}
+
+	private void read(BenchConnection c) {
+		ByteBuffer in = c.in;
+		for (;;) {
+			int n;
+			try {
+				n = c.channel.read(in);
+			}
+			catch (IOException ex) {
+				lost(c, ex);
+				return;
+			}
+			if (n < 0) {
+				lost(c, null);
+				return;
+			}
+			if (n == 0) {
+				break;
+			}
+			boolean full = !in.hasRemaining();
+			parse(c, System.nanoTime());
+			if (!full) {
+				break;
+			}
+		}
+		if (c.queued > 0 && !c.pending) {
+			c.pending = true;
+			this.pending[this.pendingCount++] = c;
+		}
+	}
+
+	/**
+	 * Stamps and writes the requests queued by the replies of one select, all together: the server sees them in one
+	 * burst and is woken once, rather than once per connection.
+	 */
+	private void flushPending() {
+		int count = this.pendingCount;
+		if (count == 0) {
+			return;
+		}
+		long now = System.nanoTime();
+		BenchConnection[] pending = this.pending;
+		for (int i = 0; i < count; i++) {
+			BenchConnection c = pending[i];
+			pending[i] = null;
+			c.pending = false;
+			if (c.open) {
+				stampAndFlush(c, now);
+			}
+		}
+		this.pendingCount = 0;
+	}
+
+	/** Takes every complete reply from the connection's input buffer. */
+	private void parse(BenchConnection c, long now) {
+		ByteBuffer in = c.in;
+		int capacity = in.capacity();
+		int end = in.position();
+		int pos = c.parsed;
+		int frame = this.replyFrame;
+		boolean measure = now >= this.measureAt && now < this.endAt;
+		while (pos < end) {
+			if (c.skipping) {
+				pos = skip(c, pos, end);
+				continue;
+			}
+			if (end - pos >= frame) {
+				// the usual case: a whole reply, compared in one go with what it should be
+				this.frames.putTag(this.expected, this.frames.replyTag, BenchFrames.tag(c.id, c.received));
+				in.limit(pos + frame).position(pos);
+				boolean equal = in.mismatch(this.expected) < 0;
+				in.limit(capacity);
+				if (equal) {
+					replied(c, true, now, measure);
+					pos += frame;
+					continue;
+				}
+			}
+			int next = this.frames.delimited() ? delimitedFrame(c, pos, end, now, measure)
+					: lengthFrame(c, pos, end, now, measure);
+			if (next < 0) {
+				break;
+			}
+			pos = next;
+		}
+		if (!c.open) {
+			return;
+		}
+		if (pos >= end) {
+			in.clear();
+			c.parsed = 0;
+		}
+		else if (pos > 0) {
+			in.limit(end).position(pos);
+			in.compact();
+			c.parsed = 0;
+		}
+		else {
+			in.limit(capacity).position(end);
+			c.parsed = 0;
+		}
+	}
+
+	/** @return where the next frame starts, or -1 when this one is not complete */
+	private int delimitedFrame(BenchConnection c, int pos, int end, long now, boolean measure) {
+		ByteBuffer in = c.in;
+		byte terminator = this.frames.terminator;
+		int i = pos + c.scanned;
+		while (i < end && in.get(i) != terminator) {
+			i++;
+		}
+		if (i == end) {
+			if (pos == 0 && end == in.capacity()) {
+				// longer than any right reply can be: a mismatch, thrown away up to its terminator
+				replied(c, false, now, measure);
+				c.skipping = true;
+				return end;
+			}
+			c.scanned = end - pos;
+			return -1;
+		}
+		int from = pos;
+		if (this.frames.startByte() && in.get(from) == BenchFrames.STX) {
+			from++;
+		}
+		int to = i;
+		if (this.frames.stripsCr() && to > from && in.get(to - 1) == BenchFrames.cr()) {
+			to--;
+		}
+		replied(c, payloadMatches(c, from, to), now, measure);
+		return i + 1;
+	}
+
+	/** @return where the next frame starts, or -1 when this one is not complete */
+	private int lengthFrame(BenchConnection c, int pos, int end, long now, boolean measure) {
+		ByteBuffer in = c.in;
+		int header = this.frames.lengthHeader;
+		if (end - pos < header) {
+			return -1;
+		}
+		long length = 0;
+		for (int i = 0; i < header; i++) {
+			length = (length << 8) | (in.get(pos + i) & 0xff);
+		}
+		long total = header + length;
+		if (total > in.capacity()) {
+			replied(c, false, now, measure);
+			c.skipping = true;
+			c.skipRemaining = total - (end - pos);
+			return end;
+		}
+		if (end - pos < total) {
+			return -1;
+		}
+		replied(c, payloadMatches(c, pos + header, (int) (pos + total)), now, measure);
+		return (int) (pos + total);
+	}
+
+	private int skip(BenchConnection c, int pos, int end) {
+		if (this.frames.delimited()) {
+			ByteBuffer in = c.in;
+			byte terminator = this.frames.terminator;
+			for (int i = pos; i < end; i++) {
+				if (in.get(i) == terminator) {
+					c.skipping = false;
+					return i + 1;
+				}
+			}
+			return end;
+		}
+		long take = Math.min(c.skipRemaining, end - pos);
+		c.skipRemaining -= take;
+		if (c.skipRemaining == 0) {
+			c.skipping = false;
+		}
+		return (int) (pos + take);
+	}
+
+	private boolean payloadMatches(BenchConnection c, int from, int to) {
+		if (to - from != this.frames.replyPayload) {
+			return false;
+		}
+		ByteBuffer in = c.in;
+		ByteBuffer expected = this.expected;
+		int head = this.frames.head;
+		this.frames.putTag(expected, this.frames.replyTag, BenchFrames.tag(c.id, c.received));
+		in.limit(to).position(from);
+		expected.limit(head + this.frames.replyPayload).position(head);
+		boolean equal = in.mismatch(expected) < 0;
+		in.limit(in.capacity());
+		expected.limit(this.replyFrame).position(0);
+		return equal;
+	}
+
+	private void replied(BenchConnection c, boolean match, long now, boolean measure) {
+		c.scanned = 0;
+		if (c.sent == c.received) {
+			// a reply to no request
+			this.mismatches++;
+			return;
+		}
+		long latency = now - c.sentAt[(int) c.received & c.mask];
+		c.received++;
+		this.completed++;
+		if (!match) {
+			this.mismatches++;
+		}
+		if (latency > HIGHEST_LATENCY) {
+			latency = HIGHEST_LATENCY;
+		}
+		else if (latency < 0) {
+			latency = 0;
+		}
+		if (measure) {
+			this.requests++;
+			this.latency.recordValue(latency);
+		}
+		if (this.recent != null) {
+			this.recent.recordValue(latency);
+		}
+		if (this.rate == 0 && !this.draining) {
+			queue(c);
+		}
+	}
+
+	// endings
+
+	private void lost(BenchConnection c, IOException ex) {
+		this.lost++;
+		if (ex != null) {
+			error("connection lost: " + describe(ex));
+		}
+		close(c);
+	}
+
+	private void close(BenchConnection c) {
+		if (!c.open) {
+			return;
+		}
+		c.open = false;
+		c.queued = 0;
+		this.alive--;
+		c.key.cancel();
+		try {
+			c.channel.close();
+		}
+		catch (IOException ignored) {
+			// nothing to do
+		}
+	}
+
+	private void closeAll() {
+		for (BenchConnection c : this.connections) {
+			if (c != null) {
+				c.open = false;
+				try {
+					c.channel.close();
+				}
+				catch (IOException ignored) {
+					// nothing to do
+				}
+			}
+		}
+		try {
+			this.selector.close();
+		}
+		catch (IOException ignored) {
+			// nothing to do
+		}
+	}
+
+	private void error(String message) {
+		if (this.firstError == null) {
+			this.firstError = message;
+		}
+	}
+
+	private void publish() {
+		this.publishedCompleted = this.completed;
+		this.publishedErrors = this.errors;
+		this.publishedMismatches = this.mismatches;
+		this.publishedLost = this.lost;
+	}
+
+	static String describe(Throwable ex) {
+		String message = ex.getMessage();
+		if (message == null || message.isBlank()) {
+			return ex.getClass().getSimpleName();
+		}
+		return message;
+	}
+
+	/**
+	 * What the workers share: they connect, report, and start together, so that warm-up and measurement cover the
+	 * same time on every thread.
+	 */
+	static final class Coordinator {
+
+		final long warmup;
+
+		final long duration;
+
+		final String connectTimeoutText;
+
+		private final CountDownLatch connected;
+
+		private final CountDownLatch start = new CountDownLatch(1);
+
+		private final CountDownLatch finished;
+
+		private volatile long startAt = -1;
+
+		Coordinator(int workers, long warmup, long duration, String connectTimeoutText) {
+			this.warmup = warmup;
+			this.duration = duration;
+			this.connectTimeoutText = connectTimeoutText;
+			this.connected = new CountDownLatch(workers);
+			this.finished = new CountDownLatch(workers);
+		}
+
+		void connected() {
+			this.connected.countDown();
+		}
+
+		void awaitConnected() throws InterruptedException {
+			this.connected.await();
+		}
+
+		/** Starts the load now, or aborts it with a negative time. */
+		void start(long at) {
+			this.startAt = at;
+			this.start.countDown();
+		}
+
+		long awaitStart() throws InterruptedException {
+			this.start.await();
+			return this.startAt;
+		}
+
+		void finished() {
+			this.finished.countDown();
+		}
+
+		boolean awaitFinished(long nanos) throws InterruptedException {
+			return this.finished.await(nanos, TimeUnit.NANOSECONDS);
+		}
+
+	}
+
+}

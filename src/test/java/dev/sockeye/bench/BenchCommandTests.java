@@ -1,0 +1,376 @@
+package dev.sockeye.bench;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.sockeye.framing.FrameBuffer;
+import dev.sockeye.framing.FrameCodec;
+import dev.sockeye.framing.Framing;
+import dev.sockeye.listener.ListenerBootstrap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code sockeye bench} against a real Sockeye server started by the test, and against small misbehaving servers of
+ * the test's own, over real sockets. Performance is measured by hand against the reference harness, not here.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = { "sockeye.listeners.echo.port=0",
+		"sockeye.listeners.len.port=0", "sockeye.listeners.len.framing=length-header-4",
+		"sockeye.listeners.prefixed.port=0", "sockeye.listeners.prefixed.echo.prefix=Echo: " })
+class BenchCommandTests {
+
+	private static final Pattern ROW = Pattern.compile("(?m)^(\\S+(?: \\S+)*?)\\s{2,}(.+)$");
+
+	@Autowired
+	ListenerBootstrap listeners;
+
+	@ParameterizedTest(name = "depth {0}")
+	@ValueSource(ints = { 1, 4 })
+	void closedLoopRunAgainstTheEchoListenerSucceedsWithEveryReplyMatching(int depth) {
+		Result result = bench("--port", port("echo"), "--connections", "4", "--depth", Integer.toString(depth),
+				"--duration", "1s", "--warmup", "500ms");
+		assertThat(result.code).as(result.toString()).isZero();
+		assertThat(result.err).isEmpty();
+		assertThat(result.number("requests")).isPositive();
+		assertThat(result.number("mismatches")).isZero();
+		assertThat(result.number("errors")).isZero();
+		assertThat(result.number("connections lost")).isZero();
+		assertThat(result.row("depth")).isEqualTo(Integer.toString(depth));
+		assertThat(result.row("mode")).isEqualTo("closed loop");
+		assertThat(result.row("target")).isEqualTo("127.0.0.1:" + port("echo"));
+	}
+
+	@Test
+	void lengthHeaderFourFramingRunsAgainstALengthHeaderListener() {
+		Result result = bench("--port", port("len"), "--connections", "3", "--framing", "length-header-4", "--size",
+				"100", "--duration", "1s", "--warmup", "500ms");
+		assertThat(result.code).as(result.toString()).isZero();
+		assertThat(result.row("framing")).isEqualTo("length-header-4");
+		assertThat(result.row("size")).isEqualTo("100 bytes");
+		assertThat(result.number("requests")).isPositive();
+		assertThat(result.number("mismatches")).isZero();
+	}
+
+	@Test
+	void expectedPrefixMakesThePrefixedListenersRepliesMatch() {
+		Result result = bench("--port", port("prefixed"), "--connections", "2", "--expect-prefix", "Echo: ",
+				"--duration", "1s", "--warmup", "500ms");
+		assertThat(result.code).as(result.toString()).isZero();
+		assertThat(result.number("requests")).isPositive();
+		assertThat(result.number("mismatches")).isZero();
+	}
+
+	@Test
+	void withoutTheExpectedPrefixThePrefixedListenersRepliesAreMismatches() {
+		Result result = bench("--port", port("prefixed"), "--connections", "2", "--duration", "1s", "--warmup",
+				"500ms");
+		assertThat(result.code).as(result.toString()).isEqualTo(1);
+		assertThat(result.number("requests")).isPositive();
+		assertThat(result.number("mismatches")).isPositive();
+		assertThat(result.err).hasLineCount(1).contains("did not match");
+	}
+
+	@Test
+	void openLoopSendsAtTheRequestedRateWhateverTheConnections() {
+		Result result = bench("--port", port("echo"), "--connections", "5", "--rate", "200", "--duration", "2s",
+				"--warmup", "500ms");
+		assertThat(result.code).as(result.toString()).isZero();
+		assertThat(result.row("mode")).isEqualTo("open loop at 200 req/s");
+		assertThat(result.number("requests")).isBetween(300L, 500L);
+		assertThat(result.number("mismatches")).isZero();
+		assertThat(result.number("errors")).isZero();
+	}
+
+	@Test
+	void equalsSignFormAndTwoThreadsWork() {
+		Result result = bench("--port=" + port("echo"), "--connections=6", "--threads=2", "--depth=2",
+				"--duration=1s", "--warmup=0.5s", "--framing=crlf", "--size=8");
+		assertThat(result.code).as(result.toString()).isZero();
+		assertThat(result.number("requests")).isPositive();
+		assertThat(result.number("mismatches")).isZero();
+	}
+
+	@Test
+	void repliesThatDifferFromTheRequestsAreCountedAsMismatches() throws IOException {
+		try (LineServer server = new LineServer((line, out) -> write(out, "not what you sent\r\n"))) {
+			Result result = bench("--port", server.port(), "--connections", "2", "--duration", "1s", "--warmup",
+					"200ms");
+			assertThat(result.code).as(result.toString()).isEqualTo(1);
+			assertThat(result.number("requests")).isPositive();
+			assertThat(result.number("mismatches")).isGreaterThanOrEqualTo(result.number("requests"));
+			assertThat(result.err).hasLineCount(1).startsWith("sockeye bench: failed: ").contains("did not match");
+		}
+	}
+
+	@Test
+	void aServerThatClosesEveryConnectionAfterOneReplyShowsAsLostConnections() throws IOException {
+		try (LineServer server = new LineServer((line, out) -> {
+			write(out, line + "\r\n");
+			throw new ClosedByServer();
+		})) {
+			Result result = bench("--port", server.port(), "--connections", "3", "--duration", "1s", "--warmup",
+					"200ms");
+			assertThat(result.code).as(result.toString()).isEqualTo(1);
+			assertThat(result.number("connections lost")).isEqualTo(3);
+			assertThat(result.number("mismatches")).isZero();
+			assertThat(result.err).hasLineCount(1).contains("3 connections lost");
+		}
+	}
+
+	@Test
+	void requestsThatNeverGetAReplyAreErrors() throws IOException {
+		try (LineServer server = new LineServer((line, out) -> {
+		})) {
+			Result result = bench("--port", server.port(), "--connections", "2", "--depth", "3", "--duration", "500ms",
+					"--warmup", "200ms");
+			assertThat(result.code).as(result.toString()).isEqualTo(1);
+			assertThat(result.number("requests")).isZero();
+			assertThat(result.number("errors")).isEqualTo(6);
+			assertThat(result.row("errors")).isEqualTo("6 (6 unanswered)");
+			assertThat(result.err).hasLineCount(1).contains("6 requests unanswered 2s after the end of the run");
+		}
+	}
+
+	@Test
+	void openLoopAgainstAStalledServerSkipsSendsBeyondTheOutstandingBoundAsErrors() throws IOException {
+		try (LineServer server = new LineServer((line, out) -> {
+		})) {
+			Result result = bench("--port", server.port(), "--connections", "1", "--rate", "2000", "--duration",
+					"1s", "--warmup", "200ms");
+			assertThat(result.code).as(result.toString()).isEqualTo(1);
+			assertThat(result.number("errors")).isGreaterThan(1024);
+			assertThat(result.row("errors")).containsPattern("\\d+ sends skipped at 1024 outstanding, 1024 unanswered");
+		}
+	}
+
+	@Test
+	void nothingListeningExitsWithThreeAndOneLineNamingTheTarget() throws IOException {
+		int free;
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			free = socket.getLocalPort();
+		}
+		Result result = bench("--port", Integer.toString(free), "--connections", "3", "--duration", "1s");
+		assertThat(result.code).isEqualTo(3);
+		assertThat(result.out).isEmpty();
+		assertThat(result.err).hasLineCount(1)
+			.startsWith("sockeye bench: cannot connect to 127.0.0.1:" + free + ": ")
+			.containsIgnoringCase("refused");
+	}
+
+	@Test
+	void jsonFileHoldsTheFiguresOfTheTable(@TempDir Path dir) throws IOException {
+		Path file = dir.resolve("result.json");
+		Result result = bench("--port", port("echo"), "--connections", "2", "--duration", "1s", "--warmup", "500ms",
+				"--json", file.toString());
+		assertThat(result.code).as(result.toString()).isZero();
+		JsonNode json = JsonMapper.builder().build().readTree(Files.readString(file));
+		assertThat(json.get("target").asString()).isEqualTo(result.row("target"));
+		assertThat(json.get("connections").asInt()).isEqualTo(2);
+		assertThat(json.get("depth").asInt()).isEqualTo(1);
+		assertThat(json.get("size").asInt()).isEqualTo(32);
+		assertThat(json.get("framing").asString()).isEqualTo("crlf");
+		assertThat(json.get("mode").asString()).isEqualTo("closed");
+		assertThat(json.get("rate").isNull()).isTrue();
+		assertThat(json.get("durationSeconds").asDouble()).isEqualTo(result.decimal("duration"));
+		assertThat(json.get("requests").asLong()).isEqualTo(result.number("requests")).isPositive();
+		assertThat(json.get("requestsPerSecond").asDouble()).isEqualTo(result.decimal("throughput"));
+		JsonNode latency = json.get("latencyMicros");
+		assertThat(latency.get("p50").asDouble()).isEqualTo(result.micros("latency p50"));
+		assertThat(latency.get("p90").asDouble()).isEqualTo(result.micros("latency p90"));
+		assertThat(latency.get("p99").asDouble()).isEqualTo(result.micros("latency p99"));
+		assertThat(latency.get("p999").asDouble()).isEqualTo(result.micros("latency p99.9"));
+		assertThat(latency.get("max").asDouble()).isEqualTo(result.micros("latency max"));
+		assertThat(latency.get("p50").asDouble()).isPositive().isLessThanOrEqualTo(latency.get("max").asDouble());
+		assertThat(json.get("errors").asLong()).isEqualTo(result.number("errors"));
+		assertThat(json.get("mismatches").asLong()).isEqualTo(result.number("mismatches"));
+		assertThat(json.get("connectionsLost").asLong()).isEqualTo(result.number("connections lost"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "--frobnicate 1", "--port nope", "--port 70000", "--connections 0", "--duration 10x",
+			"--duration 0s", "--framing morse", "--framing raw", "--size 300 --framing length-header-1",
+			"--depth 2000", "--rate -5", "--port", "extra" })
+	void badOptionExitsWithTwoAndOneLineBeforeTheUsage(String args) {
+		Result result = bench(args.split(" "));
+		assertThat(result.code).isEqualTo(2);
+		assertThat(result.out).isEmpty();
+		assertThat(result.err.lines().findFirst().orElseThrow()).startsWith("sockeye bench: ");
+		assertThat(result.err.lines().skip(1).findFirst().orElseThrow()).startsWith("usage: sockeye bench");
+	}
+
+	@Test
+	void helpPrintsTheUsageAndExitsWithZero() {
+		Result result = bench("--help");
+		assertThat(result.code).isZero();
+		assertThat(result.out).startsWith("usage: sockeye bench").contains("--expect-prefix");
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Framing.class, names = { "RAW", "NONE" }, mode = EnumSource.Mode.EXCLUDE)
+	void everyRequestFrameDecodesWithSockeyesCodecToAPayloadFreeOfDelimiters(Framing framing) throws Exception {
+		BenchFrames frames = new BenchFrames(framing, 40, new byte[0]);
+		FrameCodec codec = framing.codec(1024);
+		FrameBuffer buffer = codec.newBuffer();
+		buffer.writableView().put(frames.request);
+		buffer.written(frames.request.length);
+		byte[] payload = codec.decode(buffer);
+		assertThat(payload).hasSize(40);
+		assertThat(buffer.readable()).isZero();
+		assertThat(payload).doesNotContain((byte) '\r', (byte) '\n', (byte) 0, (byte) 2, (byte) 3);
+		assertThat(new String(payload, StandardCharsets.US_ASCII)).matches("0{16}[a-z]{24}");
+	}
+
+	private String port(String listener) {
+		return Integer.toString(this.listeners.port(listener));
+	}
+
+	private static Result bench(String... args) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		ByteArrayOutputStream err = new ByteArrayOutputStream();
+		int code;
+		try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+				PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+			code = BenchCommand.run(args, outStream, errStream);
+		}
+		return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+	}
+
+	private static void write(OutputStream out, String text) {
+		try {
+			out.write(text.getBytes(StandardCharsets.US_ASCII));
+			out.flush();
+		}
+		catch (IOException ex) {
+			throw new ClosedByServer();
+		}
+	}
+
+	/** What a run printed, with the table's rows by label. */
+	record Result(int code, String out, String err) {
+
+		String row(String label) {
+			Matcher matcher = ROW.matcher(this.out);
+			while (matcher.find()) {
+				if (matcher.group(1).equals(label)) {
+					return matcher.group(2).trim();
+				}
+			}
+			throw new AssertionError("No row '" + label + "' in:\n" + this.out);
+		}
+
+		long number(String label) {
+			return Long.parseLong(row(label).split(" ")[0]);
+		}
+
+		double decimal(String label) {
+			return Double.parseDouble(row(label).split(" ")[0]);
+		}
+
+		double micros(String label) {
+			assertThat(row(label)).endsWith(" us");
+			return decimal(label);
+		}
+
+		@Override
+		public String toString() {
+			return "exit " + this.code + "\n" + this.out + this.err;
+		}
+
+	}
+
+	/** Thrown by a line server's handler to close the connection. */
+	static final class ClosedByServer extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+	}
+
+	/** A tiny CRLF line server of the test's own: a thread per connection, the handler decides each answer. */
+	static final class LineServer implements AutoCloseable {
+
+		private final ServerSocket socket;
+
+		private final List<Socket> accepted = new ArrayList<>();
+
+		LineServer(BiConsumer<String, OutputStream> handler) throws IOException {
+			this.socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+			Thread acceptor = new Thread(() -> accept(handler), "line-server");
+			acceptor.setDaemon(true);
+			acceptor.start();
+		}
+
+		String port() {
+			return Integer.toString(this.socket.getLocalPort());
+		}
+
+		private void accept(BiConsumer<String, OutputStream> handler) {
+			while (!this.socket.isClosed()) {
+				try {
+					Socket connection = this.socket.accept();
+					synchronized (this.accepted) {
+						this.accepted.add(connection);
+					}
+					Thread thread = new Thread(() -> serve(connection, handler), "line-server-connection");
+					thread.setDaemon(true);
+					thread.start();
+				}
+				catch (IOException ex) {
+					return;
+				}
+			}
+		}
+
+		private static void serve(Socket connection, BiConsumer<String, OutputStream> handler) {
+			try (connection;
+					BufferedReader in = new BufferedReader(
+							new InputStreamReader(connection.getInputStream(), StandardCharsets.US_ASCII))) {
+				OutputStream out = connection.getOutputStream();
+				String line;
+				while ((line = in.readLine()) != null) {
+					handler.accept(line, out);
+				}
+			}
+			catch (IOException | ClosedByServer ex) {
+				// the connection ends
+			}
+		}
+
+		@Override
+		public void close() throws IOException {
+			this.socket.close();
+			synchronized (this.accepted) {
+				for (Socket connection : this.accepted) {
+					connection.close();
+				}
+			}
+		}
+
+	}
+
+}
