@@ -128,8 +128,6 @@ final class BenchWorker implements Runnable {
 
 	volatile long publishedLost;
 
-	volatile boolean done;
-
 	BenchWorker(Coordinator coordinator, InetSocketAddress address, BenchFrames frames, int firstId, int count,
 			BenchOptions options, boolean progress) throws IOException {
 		this.coordinator = coordinator;
@@ -145,9 +143,10 @@ final class BenchWorker implements Runnable {
 		this.expected.put(frames.reply).clear();
 		int requestFrame = frames.request.length;
 		int ring = Integer.highestOneBit(Math.max(this.outstandingLimit, 1) * 2 - 1);
-		// room for several replies per read, and always for one whole reply
-		int inCapacity = Math.max(16 * 1024, 2 * this.replyFrame + 16);
-		int outCapacity = options.openLoop() ? Math.max(requestFrame, Math.min(256 * 1024, requestFrame * ring))
+		// room for many replies per read, and always for one whole reply
+		int inCapacity = Math.max(8 * 1024, 2 * this.replyFrame + 16);
+		// the closed loop never has more than depth requests unwritten; the open loop skips sends when this is full
+		int outCapacity = options.openLoop() ? Math.max(requestFrame, Math.min(64 * 1024, requestFrame * ring))
 				: requestFrame * this.depth;
 		this.connections = new BenchConnection[count];
 		this.pending = new BenchConnection[count];
@@ -191,7 +190,6 @@ final class BenchWorker implements Runnable {
 			this.finishedAt = System.nanoTime();
 			closeAll();
 			publish();
-			this.done = true;
 			this.coordinator.finished();
 		}
 	}
