@@ -1,6 +1,7 @@
 package dev.sockeye.listener;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.sockeye.metrics.CloseReason;
@@ -41,9 +42,21 @@ final class ConnectionStats implements ConnectionInfo {
 
 	private volatile boolean busy;
 
+	private Map<String, Object> messageHeaders;
+
 	ConnectionStats(TcpConnection connection, ListenerMetrics metrics) {
 		this.connection = connection;
 		this.metrics = metrics;
+	}
+
+	/** @return the standard headers of every message from this connection, computed on first use */
+	Map<String, Object> messageHeaders() {
+		Map<String, Object> headers = this.messageHeaders;
+		if (headers == null) {
+			headers = ConnectionMessageMapper.headersOf(this.connection);
+			this.messageHeaders = headers;
+		}
+		return headers;
 	}
 
 	void received(int bytes) {

@@ -34,8 +34,6 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 
 	private final ConnectionStats stats;
 
-	private Map<String, Object> messageHeaders;
-
 	private final Lock sendLock = new ReentrantLock();
 
 	private FrameReader reader;
@@ -126,12 +124,7 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 
 	@Override
 	public Map<String, Object> messageHeaders() {
-		Map<String, Object> headers = this.messageHeaders;
-		if (headers == null) {
-			headers = ConnectionMessageMapper.headersOf(this);
-			this.messageHeaders = headers;
-		}
-		return headers;
+		return this.stats.messageHeaders();
 	}
 
 	@Override

@@ -23,7 +23,8 @@ import org.springframework.messaging.MessagingException;
  * An NIO connection that frames its input where it reads it. Spring Integration's own NIO connection copies every
  * read into a pipe and frames it on a second thread, a byte per lock; this one reads into the connection's
  * {@link FrameBuffer}, decodes every complete frame and passes each to the listener on the reading thread, in order.
- * Replies are framed into one array and written with one call, with no per-connection send buffer.
+ * Replies are framed into one array and written without blocking; what a slow reader's socket does not take is
+ * queued (bounded) and finished by the listener's {@link WriteFlusher}.
  */
 final class FramedNioConnection extends TcpNioConnection implements FramedConnection {
 
@@ -32,8 +33,6 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	private final ListenerWire wire;
 
 	private final ConnectionStats stats;
-
-	private Map<String, Object> messageHeaders;
 
 	private final Lock sendLock = new ReentrantLock();
 
@@ -234,12 +233,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	@Override
 	public Map<String, Object> messageHeaders() {
-		Map<String, Object> headers = this.messageHeaders;
-		if (headers == null) {
-			headers = ConnectionMessageMapper.headersOf(this);
-			this.messageHeaders = headers;
-		}
-		return headers;
+		return this.stats.messageHeaders();
 	}
 
 }
