@@ -6,26 +6,20 @@ import java.nio.channels.SocketChannel;
 
 /**
  * The state of one connection, owned by one {@link BenchWorker} thread. Requests are numbered from 0; replies come
- * back in order, so the reply to request {@code received} is the next one to arrive and its send time is in the ring
- * {@link #sentAt} at {@code received & mask}.
+ * back in order, so the reply to request {@code received} is the next one to arrive, and its send time is in the
+ * worker's ring of send times. Reads and writes go through buffers the worker shares between its connections; a
+ * connection holds bytes of its own only in the rare cases where a reply arrives in pieces ({@link #carry}) or the
+ * socket does not take a whole write ({@link #overflow}).
  */
 final class BenchConnection {
 
 	/** Run-wide number, part of every request's tag. */
 	final int id;
 
+	/** Where this connection's send times start in the worker's ring array. */
+	final int ring;
+
 	final SocketChannel channel;
-
-	/** Bytes read and not yet framed: valid from {@link #parsed} to the position. */
-	final ByteBuffer in;
-
-	/** Request bytes not yet written: valid from 0 to the position. */
-	final ByteBuffer out;
-
-	/** Send times (System.nanoTime) of outstanding requests, by sequence number. */
-	final long[] sentAt;
-
-	final int mask;
 
 	SelectionKey key;
 
@@ -36,10 +30,21 @@ final class BenchConnection {
 	/** True while the connection is in its worker's list of connections to write. */
 	boolean pending;
 
-	/** Where the next frame starts in {@link #in}. */
-	int parsed;
+	/** Requests put in flight (a sequence number), written or queued. */
+	long sent;
 
-	/** How many bytes after {@link #parsed} are known to hold no terminator. */
+	/** Replies taken (a sequence number). */
+	long received;
+
+	/** Requests counted in {@link #sent} but not yet stamped and written, in the closed loop. */
+	int queued;
+
+	/** The start of a reply that has not fully arrived. */
+	byte[] carry;
+
+	int carried;
+
+	/** How many carried bytes are known to hold no terminator. */
 	int scanned;
 
 	/** True while the rest of an over-long reply is being thrown away. */
@@ -48,26 +53,21 @@ final class BenchConnection {
 	/** Bytes of an over-long length-header reply still to be thrown away. */
 	long skipRemaining;
 
-	/** Requests put in {@link #out} (a sequence number). */
-	long sent;
+	/** Request bytes the socket did not take yet, written when it is writable again; null until needed. */
+	ByteBuffer overflow;
 
-	/** Replies taken (a sequence number). */
-	long received;
-
-	/** Requests queued since the last stamp, in the closed loop. */
-	int queued;
-
-	BenchConnection(int id, SocketChannel channel, int inCapacity, int outCapacity, int ring) {
+	BenchConnection(int id, int ring, SocketChannel channel) {
 		this.id = id;
+		this.ring = ring;
 		this.channel = channel;
-		this.in = ByteBuffer.allocateDirect(inCapacity);
-		this.out = ByteBuffer.allocateDirect(outCapacity);
-		this.sentAt = new long[ring];
-		this.mask = ring - 1;
 	}
 
 	int outstanding() {
 		return (int) (this.sent - this.received);
+	}
+
+	boolean overflowing() {
+		return this.overflow != null && this.overflow.position() > 0;
 	}
 
 }

@@ -73,8 +73,8 @@ final class BenchReport {
 			parts.add(writeFailures + ((writeFailures == 1) ? " write failure" : " write failures"));
 		}
 		if (skipped > 0) {
-			parts.add(skipped + ((skipped == 1) ? " send" : " sends") + " skipped at " + BenchOptions.MAX_OUTSTANDING
-					+ " outstanding");
+			parts.add(skipped + ((skipped == 1) ? " send" : " sends") + " skipped with the server behind ("
+					+ BenchOptions.MAX_OUTSTANDING + " outstanding or socket full)");
 		}
 		if (unanswered > 0) {
 			parts.add(unanswered + " unanswered");

@@ -15,9 +15,12 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
 /**
- * One I/O thread of a run: a selector over its share of the connections, non-blocking channels, a direct buffer per
- * connection each way. Nothing is allocated per request: requests are copied from a template with their tag written
- * in, replies are compared in place with an expected-reply template, latencies go into an HdrHistogram.
+ * One I/O thread of a run: a selector over its share of the connections and non-blocking channels. Nothing is
+ * allocated per request, and little is touched per connection: every read goes into one direct buffer and every write
+ * comes from another, shared by all the thread's connections (a connection keeps bytes of its own only for a reply
+ * that arrived in pieces or a write the socket did not take whole). Requests are copied from a template with their tag
+ * written in, replies are compared in place with an expected-reply template, send times sit in one ring array and
+ * latencies go into an HdrHistogram.
  * <p>
  * Closed loop: every connection keeps {@code depth} requests in flight, each reply sends the next. Open loop: the
  * worker sends on a fixed schedule, connection after connection, whatever the replies, and measures each latency from
@@ -33,6 +36,8 @@ final class BenchWorker implements Runnable {
 	private static final long WAIT_NANOS = 100 * MILLI;
 
 	private static final int SPINS = Integer.getInteger("sockeye.bench.spins", 64);
+
+	private static final int BATCH = Integer.getInteger("sockeye.bench.batch", Integer.MAX_VALUE);
 
 	/** How long to wait for outstanding replies at the end; those still missing then are errors. */
 	private static final long DRAIN_NANOS = 2000 * MILLI;
@@ -65,11 +70,23 @@ final class BenchWorker implements Runnable {
 
 	private final int firstId;
 
-	private final int inCapacity;
+	/** Every read lands here, so that it stays in cache; a partial reply is carried by its connection. */
+	private final ByteBuffer in;
 
-	private final int outCapacity;
+	/** Every write is built here. */
+	private final ByteBuffer out;
 
-	private final int ring;
+	private final int requestFrame;
+
+	/** Capacity of a connection's overflow buffer, allocated when a write is not taken whole. */
+	private final int overflowCapacity;
+
+	/** Send times (System.nanoTime) by connection and sequence number: {@code ring + (sequence & mask)}. */
+	private final long[] sentAt;
+
+	private final int ringSize;
+
+	private final int mask;
 
 	private boolean reportedConnected;
 
@@ -141,19 +158,20 @@ final class BenchWorker implements Runnable {
 		this.replyFrame = frames.reply.length;
 		this.expected = ByteBuffer.allocateDirect(this.replyFrame);
 		this.expected.put(frames.reply).clear();
-		int requestFrame = frames.request.length;
-		int ring = Integer.highestOneBit(Math.max(this.outstandingLimit, 1) * 2 - 1);
-		// room for many replies per read, and always for one whole reply
-		int inCapacity = Math.max(8 * 1024, 2 * this.replyFrame + 16);
+		this.requestFrame = frames.request.length;
+		this.ringSize = Integer.highestOneBit(Math.max(this.outstandingLimit, 1) * 2 - 1);
+		this.mask = this.ringSize - 1;
+		this.sentAt = new long[count * this.ringSize];
+		// room for many replies per read, and always for two whole ones
+		this.in = ByteBuffer.allocateDirect(Math.max(64 * 1024, 2 * this.replyFrame + 16));
+		this.out = ByteBuffer.allocateDirect(Math.max(64 * 1024, this.requestFrame));
 		// the closed loop never has more than depth requests unwritten; the open loop skips sends when this is full
-		int outCapacity = options.openLoop() ? Math.max(requestFrame, Math.min(64 * 1024, requestFrame * ring))
-				: requestFrame * this.depth;
+		this.overflowCapacity = options.openLoop()
+				? Math.max(this.requestFrame, Math.min(64 * 1024, this.requestFrame * this.ringSize))
+				: this.requestFrame * this.depth;
 		this.connections = new BenchConnection[count];
 		this.pending = new BenchConnection[count];
 		this.firstId = firstId;
-		this.inCapacity = inCapacity;
-		this.outCapacity = outCapacity;
-		this.ring = ring;
 		this.recent = progress ? new SingleWriterRecorder(HIGHEST_LATENCY, 3) : null;
 	}
 
@@ -210,8 +228,7 @@ final class BenchWorker implements Runnable {
 				error(describe(ex));
 				continue;
 			}
-			BenchConnection c = new BenchConnection(this.firstId + i, channel, this.inCapacity, this.outCapacity,
-					this.ring);
+			BenchConnection c = new BenchConnection(this.firstId + i, i * this.ringSize, channel);
 			pending[i] = c;
 			try {
 				channel.configureBlocking(false);
@@ -292,7 +309,7 @@ final class BenchWorker implements Runnable {
 				for (int i = 0; i < this.depth; i++) {
 					queue(c);
 				}
-				stampAndFlush(c, now);
+				stampAndWrite(c, now);
 			}
 		}
 		boolean progress = this.recent != null;
@@ -388,74 +405,116 @@ final class BenchWorker implements Runnable {
 
 	/** Open loop: sends one request now, stamped with the time it was due. */
 	private void send(BenchConnection c, long intended) {
-		if (c.outstanding() >= this.outstandingLimit || c.out.remaining() < this.frames.request.length) {
+		if (c.outstanding() >= this.outstandingLimit
+				|| (c.overflowing() && c.overflow.remaining() < this.requestFrame)) {
 			this.skipped++;
 			this.errors++;
 			return;
 		}
-		c.sentAt[(int) c.sent & c.mask] = intended;
-		put(c);
-		flush(c);
+		this.sentAt[c.ring + ((int) c.sent & this.mask)] = intended;
+		c.sent++;
+		c.queued = 1;
+		write(c);
 	}
 
-	/** Closed loop: puts one request in the connection's buffer, to be stamped and written after the read. */
+	/** Closed loop: one more request, to be stamped and written after the current read. */
 	private void queue(BenchConnection c) {
-		put(c);
+		c.sent++;
 		c.queued++;
 	}
 
-	private void put(BenchConnection c) {
-		ByteBuffer out = c.out;
-		int at = out.position();
-		out.put(this.frames.request);
-		this.frames.putTag(out, at + this.frames.requestTag, BenchFrames.tag(c.id, c.sent));
-		c.sent++;
-	}
-
-	private void stampAndFlush(BenchConnection c, long now) {
-		int queued = c.queued;
-		if (queued > 0) {
-			long[] sentAt = c.sentAt;
-			int mask = c.mask;
-			for (long seq = c.sent - queued; seq < c.sent; seq++) {
-				sentAt[(int) seq & mask] = now;
-			}
-			c.queued = 0;
+	/** Puts the frames of requests {@code first} to {@code first + count - 1} in a buffer. */
+	private void putRequests(ByteBuffer buffer, BenchConnection c, long first, int count) {
+		byte[] request = this.frames.request;
+		int tagAt = this.frames.requestTag;
+		for (long seq = first; seq < first + count; seq++) {
+			int at = buffer.position();
+			buffer.put(request);
+			this.frames.putTag(buffer, at + tagAt, BenchFrames.tag(c.id, seq));
 		}
-		flush(c);
 	}
 
-	private void flush(BenchConnection c) {
-		ByteBuffer out = c.out;
-		if (out.position() == 0) {
+	/**
+	 * Stamps the queued requests with the time they are written, in the closed loop, and writes them. In the open loop
+	 * the one queued request was stamped with its intended time already.
+	 */
+	private void stampAndWrite(BenchConnection c, long now) {
+		int queued = c.queued;
+		long[] sentAt = this.sentAt;
+		int ring = c.ring;
+		int mask = this.mask;
+		for (long seq = c.sent - queued; seq < c.sent; seq++) {
+			sentAt[ring + ((int) seq & mask)] = now;
+		}
+		write(c);
+	}
+
+	/** Writes the connection's queued requests, straight from the shared buffer unless earlier bytes still wait. */
+	private void write(BenchConnection c) {
+		int queued = c.queued;
+		c.queued = 0;
+		long first = c.sent - queued;
+		if (c.overflowing()) {
+			putRequests(c.overflow, c, first, queued);
+			writeOverflow(c);
 			return;
 		}
-		out.flip();
+		ByteBuffer out = this.out;
+		int perWrite = out.capacity() / this.requestFrame;
+		while (queued > 0) {
+			int count = Math.min(queued, perWrite);
+			out.clear();
+			putRequests(out, c, first, count);
+			out.flip();
+			try {
+				c.channel.write(out);
+			}
+			catch (IOException ex) {
+				writeFailed(c, ex);
+				return;
+			}
+			first += count;
+			queued -= count;
+			if (out.hasRemaining()) {
+				// the socket is full: keep the rest until it is writable
+				if (c.overflow == null) {
+					c.overflow = ByteBuffer.allocate(this.overflowCapacity);
+				}
+				c.overflow.put(out);
+				putRequests(c.overflow, c, first, queued);
+				interest(c, true);
+				return;
+			}
+		}
+	}
+
+	private void writeOverflow(BenchConnection c) {
+		ByteBuffer overflow = c.overflow;
+		overflow.flip();
 		try {
-			c.channel.write(out);
+			c.channel.write(overflow);
 		}
 		catch (IOException ex) {
-			out.clear();
-			this.errors++;
-			this.writeFailures++;
-			error("write failed: " + describe(ex));
-			close(c);
+			overflow.clear();
+			writeFailed(c, ex);
 			return;
 		}
-		if (out.hasRemaining()) {
-			out.compact();
-			if (!c.writeInterest) {
-				c.writeInterest = true;
-				c.key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-			}
+		overflow.compact();
+		interest(c, overflow.position() > 0);
+	}
+
+	private void interest(BenchConnection c, boolean write) {
+		if (c.writeInterest != write) {
+			c.writeInterest = write;
+			c.key.interestOps(write ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
 		}
-		else {
-			out.clear();
-			if (c.writeInterest) {
-				c.writeInterest = false;
-				c.key.interestOps(SelectionKey.OP_READ);
-			}
-		}
+	}
+
+	private void writeFailed(BenchConnection c, IOException ex) {
+		this.errors++;
+		this.writeFailures++;
+		error("write failed: " + describe(ex));
+		close(c);
 	}
 
 	// receiving
@@ -466,13 +525,18 @@ final class BenchWorker implements Runnable {
 		if ((ready & SelectionKey.OP_READ) != 0) {
 			read(c);
 		}
-		if (c.open && (ready & SelectionKey.OP_WRITE) != 0) {
-			flush(c);
+		if (c.open && (ready & SelectionKey.OP_WRITE) != 0 && c.overflowing()) {
+			writeOverflow(c);
 		}
 	}
 
 	private void read(BenchConnection c) {
-		ByteBuffer in = c.in;
+		ByteBuffer in = this.in;
+		in.clear();
+		if (c.carried > 0) {
+			in.put(c.carry, 0, c.carried);
+			c.carried = 0;
+		}
 		for (;;) {
 			int n;
 			try {
@@ -491,13 +555,29 @@ final class BenchWorker implements Runnable {
 			}
 			boolean full = !in.hasRemaining();
 			parse(c, System.nanoTime());
-			if (!full) {
+			if (!c.open || !full) {
 				break;
 			}
+		}
+		if (!c.open) {
+			return;
+		}
+		int left = in.position();
+		if (left > 0) {
+			// part of a reply: keep it until the rest arrives
+			if (c.carry == null || c.carry.length < left) {
+				c.carry = new byte[Math.max(left, Math.min(2 * this.replyFrame, in.capacity()))];
+			}
+			in.flip();
+			in.get(c.carry, 0, left);
+			c.carried = left;
 		}
 		if (c.queued > 0 && !c.pending) {
 			c.pending = true;
 			this.pending[this.pendingCount++] = c;
+			if (this.pendingCount >= BATCH) {
+				flushPending();
+			}
 		}
 	}
 
@@ -516,19 +596,22 @@ final class BenchWorker implements Runnable {
 			BenchConnection c = pending[i];
 			pending[i] = null;
 			c.pending = false;
-			if (c.open) {
-				stampAndFlush(c, now);
+			if (c.open && c.queued > 0) {
+				stampAndWrite(c, now);
 			}
 		}
 		this.pendingCount = 0;
 	}
 
-	/** Takes every complete reply from the connection's input buffer. */
+	/**
+	 * Takes every complete reply from the shared input buffer, which holds this connection's bytes from 0 to its
+	 * position, and leaves what is left of them (the start of a reply) at its start.
+	 */
 	private void parse(BenchConnection c, long now) {
-		ByteBuffer in = c.in;
+		ByteBuffer in = this.in;
 		int capacity = in.capacity();
 		int end = in.position();
-		int pos = c.parsed;
+		int pos = 0;
 		int frame = this.replyFrame;
 		boolean measure = now >= this.measureAt && now < this.endAt;
 		while (pos < end) {
@@ -555,27 +638,21 @@ final class BenchWorker implements Runnable {
 			}
 			pos = next;
 		}
-		if (!c.open) {
-			return;
-		}
 		if (pos >= end) {
 			in.clear();
-			c.parsed = 0;
 		}
 		else if (pos > 0) {
 			in.limit(end).position(pos);
 			in.compact();
-			c.parsed = 0;
 		}
 		else {
 			in.limit(capacity).position(end);
-			c.parsed = 0;
 		}
 	}
 
 	/** @return where the next frame starts, or -1 when this one is not complete */
 	private int delimitedFrame(BenchConnection c, int pos, int end, long now, boolean measure) {
-		ByteBuffer in = c.in;
+		ByteBuffer in = this.in;
 		byte terminator = this.frames.terminator;
 		int i = pos + c.scanned;
 		while (i < end && in.get(i) != terminator) {
@@ -605,7 +682,7 @@ final class BenchWorker implements Runnable {
 
 	/** @return where the next frame starts, or -1 when this one is not complete */
 	private int lengthFrame(BenchConnection c, int pos, int end, long now, boolean measure) {
-		ByteBuffer in = c.in;
+		ByteBuffer in = this.in;
 		int header = this.frames.lengthHeader;
 		if (end - pos < header) {
 			return -1;
@@ -630,7 +707,7 @@ final class BenchWorker implements Runnable {
 
 	private int skip(BenchConnection c, int pos, int end) {
 		if (this.frames.delimited()) {
-			ByteBuffer in = c.in;
+			ByteBuffer in = this.in;
 			byte terminator = this.frames.terminator;
 			for (int i = pos; i < end; i++) {
 				if (in.get(i) == terminator) {
@@ -652,7 +729,7 @@ final class BenchWorker implements Runnable {
 		if (to - from != this.frames.replyPayload) {
 			return false;
 		}
-		ByteBuffer in = c.in;
+		ByteBuffer in = this.in;
 		ByteBuffer expected = this.expected;
 		int head = this.frames.head;
 		this.frames.putTag(expected, this.frames.replyTag, BenchFrames.tag(c.id, c.received));
@@ -671,7 +748,7 @@ final class BenchWorker implements Runnable {
 			this.mismatches++;
 			return;
 		}
-		long latency = now - c.sentAt[(int) c.received & c.mask];
+		long latency = now - this.sentAt[c.ring + ((int) c.received & this.mask)];
 		c.received++;
 		this.completed++;
 		if (!match) {

@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -144,6 +146,40 @@ class BenchCommandTests {
 	}
 
 	@Test
+	void repliesThatArriveInPiecesAreReassembled() throws IOException {
+		try (LineServer server = new LineServer((line, out) -> {
+			String reply = line + "\r\n";
+			write(out, reply.substring(0, 7));
+			pause();
+			write(out, reply.substring(7, 30));
+			pause();
+			write(out, reply.substring(30));
+		})) {
+			Result result = bench("--port", server.port(), "--connections", "2", "--depth", "2", "--duration", "500ms",
+					"--warmup", "200ms");
+			assertThat(result.code).as(result.toString()).isZero();
+			assertThat(result.number("requests")).isPositive();
+			assertThat(result.number("mismatches")).isZero();
+		}
+	}
+
+	@Test
+	void anOverlongReplyIsOneMismatchAndTheRepliesAfterItStillMatch() throws IOException {
+		AtomicInteger lines = new AtomicInteger();
+		try (LineServer server = new LineServer((line, out) -> {
+			boolean first = lines.getAndIncrement() == 0;
+			write(out, (first ? "x".repeat(200_000) : line) + "\r\n");
+		})) {
+			Result result = bench("--port", server.port(), "--connections", "1", "--duration", "500ms", "--warmup",
+					"200ms");
+			assertThat(result.code).as(result.toString()).isEqualTo(1);
+			assertThat(result.number("requests")).isPositive();
+			assertThat(result.number("mismatches")).isOne();
+			assertThat(result.number("errors")).isZero();
+		}
+	}
+
+	@Test
 	void requestsThatNeverGetAReplyAreErrors() throws IOException {
 		try (LineServer server = new LineServer((line, out) -> {
 		})) {
@@ -165,7 +201,31 @@ class BenchCommandTests {
 					"1s", "--warmup", "200ms");
 			assertThat(result.code).as(result.toString()).isEqualTo(1);
 			assertThat(result.number("errors")).isGreaterThan(1024);
-			assertThat(result.row("errors")).containsPattern("\\d+ sends skipped at 1024 outstanding, 1024 unanswered");
+			assertThat(result.row("errors")).containsPattern(
+					"\\d+ sends skipped with the server behind \\(1024 outstanding or socket full\\), 1024 unanswered");
+		}
+	}
+
+	@Test
+	void openLoopAgainstAServerThatStopsReadingKeepsItsScheduleAndSkipsSendsOnceTheSocketIsFull()
+			throws IOException, InterruptedException {
+		CountDownLatch release = new CountDownLatch(1);
+		try (LineServer server = new LineServer((line, out) -> {
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		})) {
+			Result result = bench("--port", server.port(), "--connections", "1", "--rate", "2000", "--size", "60000",
+					"--duration", "1s", "--warmup", "200ms");
+			assertThat(result.code).as(result.toString()).isEqualTo(1);
+			assertThat(result.row("errors")).containsPattern("\\d+ sends skipped with the server behind");
+			assertThat(result.number("connections lost")).isZero();
+		}
+		finally {
+			release.countDown();
 		}
 	}
 
@@ -268,6 +328,15 @@ class BenchCommandTests {
 		}
 		catch (IOException ex) {
 			throw new ClosedByServer();
+		}
+	}
+
+	private static void pause() {
+		try {
+			Thread.sleep(1);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
