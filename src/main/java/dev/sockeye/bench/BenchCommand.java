@@ -234,8 +234,9 @@ public final class BenchCommand {
 				}
 			}
 			long measured = Math.max(0, Math.min(finishedAt, measureAt + duration) - measureAt);
-			return new BenchReport(this.options, measured, requests, latency, errors,
-					BenchReport.errorDetail(connectFailures, writeFailures, skipped, unanswered), mismatches, lost,
+			String errorDetail = BenchReport.errorDetail(connectFailures, writeFailures, skipped,
+					this.options.outstandingLimit(), unanswered);
+			return new BenchReport(this.options, measured, requests, latency, errors, errorDetail, mismatches, lost,
 					firstError);
 		}
 

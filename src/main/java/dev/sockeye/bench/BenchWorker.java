@@ -154,7 +154,7 @@ final class BenchWorker implements Runnable {
 		this.frames = frames;
 		this.depth = options.depth();
 		this.rate = options.openLoop() ? options.rate() * count / options.connections() : 0;
-		this.outstandingLimit = options.openLoop() ? BenchOptions.MAX_OUTSTANDING : options.depth();
+		this.outstandingLimit = options.outstandingLimit();
 		this.connectTimeout = options.connectTimeout().toNanos();
 		this.selector = Selector.open();
 		this.replyFrame = frames.reply.length;
