@@ -1,5 +1,6 @@
 package dev.sockeye.bench;
 
+import java.io.Console;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -59,12 +60,29 @@ public final class BenchCommand {
 			return OK;
 		}
 		try {
-			return new Run(options, out, err, System.console() != null).execute();
+			return new Run(options, out, err, onTerminal()).execute();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			err.println("sockeye bench: interrupted");
 			return FAILED;
+		}
+	}
+
+	/**
+	 * @return true when the command runs on a terminal: a console, and on Java 22 and later one that
+	 * {@code isTerminal()} (there {@code System.console()} may return a console for redirected output too)
+	 */
+	static boolean onTerminal() {
+		Console console = System.console();
+		if (console == null) {
+			return false;
+		}
+		try {
+			return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+		}
+		catch (ReflectiveOperationException | RuntimeException ex) {
+			return true;
 		}
 	}
 
@@ -234,8 +252,9 @@ public final class BenchCommand {
 				}
 			}
 			long measured = Math.max(0, Math.min(finishedAt, measureAt + duration) - measureAt);
-			return new BenchReport(this.options, measured, requests, latency, errors,
-					BenchReport.errorDetail(connectFailures, writeFailures, skipped, unanswered), mismatches, lost,
+			String errorDetail = BenchReport.errorDetail(connectFailures, writeFailures, skipped,
+					this.options.outstandingLimit(), unanswered);
+			return new BenchReport(this.options, measured, requests, latency, errors, errorDetail, mismatches, lost,
 					firstError);
 		}
 

@@ -34,6 +34,9 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 	/** The most requests one connection may have outstanding, in an open loop and as a depth. */
 	static final int MAX_OUTSTANDING = 1024;
 
+	/** Send times kept for all connections of an open loop, at most. */
+	private static final int OPEN_LOOP_RING_BUDGET = 1024 * 1024;
+
 	/** The largest request payload. */
 	static final int MAX_SIZE = 1024 * 1024;
 
@@ -49,7 +52,8 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 			                       (default crlf)
 			  --depth K            closed loop: requests in flight per connection, 1 to 1024 (default 1)
 			  --rate R             open loop: R requests per second in total, sent on schedule whatever the
-			                       replies; latency counts from the intended send time
+			                       replies; latency counts from the intended send time; a send due while
+			                       a connection has 1024 requests outstanding is skipped, as an error
 			  --expect-prefix T    replies are T followed by the request (default: exact echo)
 			  --json FILE          also write the results to FILE as JSON
 			  --connect-timeout D  how long to wait for the connections (default 5s)
@@ -132,6 +136,18 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 		checkFits(framing, size, expectPrefix.length);
 		return new BenchOptions(host, port, connections, duration, warmup, size, framing, depth, rate, expectPrefix,
 				json, connectTimeout, threads, false);
+	}
+
+	/**
+	 * @return how many requests one connection may have outstanding: the depth in a closed loop; in an open loop 1,024,
+	 * or fewer with many connections (at least 16), so that the send times of all of them fit in 8 MiB
+	 */
+	int outstandingLimit() {
+		if (!openLoop()) {
+			return this.depth;
+		}
+		int share = Integer.highestOneBit(Math.max(1, OPEN_LOOP_RING_BUDGET / this.connections));
+		return Math.max(16, Math.min(MAX_OUTSTANDING, share));
 	}
 
 	/** @return true for an open loop (with {@code --rate}) */

@@ -64,7 +64,8 @@ final class BenchReport {
 	/**
 	 * @return what the errors were, e.g. {@code 2 connect failures, 3 unanswered}, or an empty string
 	 */
-	static String errorDetail(long connectFailures, long writeFailures, long skipped, long unanswered) {
+	static String errorDetail(long connectFailures, long writeFailures, long skipped, int outstandingLimit,
+			long unanswered) {
 		List<String> parts = new ArrayList<>();
 		if (connectFailures > 0) {
 			parts.add(connectFailures + ((connectFailures == 1) ? " connect failure" : " connect failures"));
@@ -74,7 +75,7 @@ final class BenchReport {
 		}
 		if (skipped > 0) {
 			parts.add(skipped + ((skipped == 1) ? " send" : " sends") + " skipped with the server behind ("
-					+ BenchOptions.MAX_OUTSTANDING + " outstanding or socket full)");
+					+ outstandingLimit + " outstanding or socket full)");
 		}
 		if (unanswered > 0) {
 			parts.add(unanswered + " unanswered");
