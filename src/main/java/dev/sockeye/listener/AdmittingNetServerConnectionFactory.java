@@ -6,19 +6,26 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
+import dev.sockeye.tls.ServerTls;
+
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 
 /**
  * A blocking server connection factory whose server socket asks {@link Admission} about each accepted socket: a
- * refused socket is closed inside {@code accept()}, so Spring Integration never sees it.
+ * refused socket is closed inside {@code accept()}, so Spring Integration never sees it. On a TLS listener an admitted
+ * socket is layered with TLS there, from the bundle's current material; its handshake runs on the connection's thread.
  */
 final class AdmittingNetServerConnectionFactory extends TcpNetServerConnectionFactory {
 
 	private final Admission admission;
 
-	AdmittingNetServerConnectionFactory(int port, FramedConnectionSupport connections, Admission admission) {
+	private final ServerTls tls;
+
+	AdmittingNetServerConnectionFactory(int port, FramedConnectionSupport connections, Admission admission,
+			ServerTls tls) {
 		super(port);
 		this.admission = admission;
+		this.tls = tls;
 		setTcpNetConnectionSupport(connections);
 	}
 
@@ -38,7 +45,7 @@ final class AdmittingNetServerConnectionFactory extends TcpNetServerConnectionFa
 
 	@Override
 	protected ServerSocket createServerSocket(int port, int backlog, InetAddress whichNic) throws IOException {
-		ServerSocket server = new AdmittingServerSocket(this.admission);
+		ServerSocket server = new AdmittingServerSocket(this.admission, this.tls);
 		server.setReuseAddress(true);
 		server.bind(new InetSocketAddress(whichNic, port), backlog);
 		return server;
@@ -48,8 +55,11 @@ final class AdmittingNetServerConnectionFactory extends TcpNetServerConnectionFa
 
 		private final Admission admission;
 
-		AdmittingServerSocket(Admission admission) throws IOException {
+		private final ServerTls tls;
+
+		AdmittingServerSocket(Admission admission, ServerTls tls) throws IOException {
 			this.admission = admission;
+			this.tls = tls;
 		}
 
 		@Override
@@ -57,7 +67,15 @@ final class AdmittingNetServerConnectionFactory extends TcpNetServerConnectionFa
 			while (true) {
 				Socket socket = super.accept();
 				if (this.admission.admit(socket.getInetAddress())) {
-					return socket;
+					if (this.tls == null) {
+						return socket;
+					}
+					try {
+						return this.tls.layer(socket);
+					}
+					catch (IOException ex) {
+						this.admission.release(socket.getInetAddress().getHostAddress());
+					}
 				}
 				try {
 					socket.close();

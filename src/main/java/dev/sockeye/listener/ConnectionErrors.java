@@ -61,6 +61,18 @@ final class ConnectionErrors {
 		}
 	}
 
+	/** The TLS handshake failed or the client broke TLS: the connection is closed with reason {@code error}. */
+	void tls(TcpConnection connection, ConnectionStats stats, IOException ex) {
+		if (stats.closeReason(null) != null) {
+			return;
+		}
+		this.metrics.error(ErrorType.TLS);
+		stats.closing(CloseReason.ERROR);
+		logger.info("Listener '" + this.listener + "' closing connection " + connection.getConnectionId()
+				+ ": TLS " + ((stats.handshakeSinceMillis() != 0) ? "handshake failed: " : "failed: ")
+				+ ex.getMessage());
+	}
+
 	/** A client that does not read its replies let too many pile up: the connection is closed. */
 	void slowReader(TcpConnection connection, ConnectionStats stats, long queuedBytes) {
 		this.metrics.error(ErrorType.TIMEOUT);

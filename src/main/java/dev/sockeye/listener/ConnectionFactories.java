@@ -7,8 +7,10 @@ import dev.sockeye.framing.FrameDeserializer;
 import dev.sockeye.framing.FrameSerializer;
 import dev.sockeye.listener.ListenerProperties.Io;
 import dev.sockeye.service.SockeyeService;
+import dev.sockeye.tls.ServerTls;
 
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.DefaultTcpSocketSupport;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionFactory;
 
@@ -36,18 +38,19 @@ final class ConnectionFactories {
 
 	static AbstractServerConnectionFactory create(String name, ListenerProperties properties,
 			SockeyeService service, ListenerConnections connectionRegistry, Admission admission,
-			WriteFlusher flusher) {
+			WriteFlusher flusher, ServerTls tls) {
 		int maxSize = (int) properties.maxMessageSize().toBytes();
 		FrameCodec codec = properties.framing().codec(maxSize);
 		FrameCodec replyCodec = properties.effectiveReplyFraming().codec(maxSize);
 		FramedConnectionSupport connections = new FramedConnectionSupport(
 				new ListenerWire(codec, replyCodec, new ConnectionErrors(name, connectionRegistry.metrics()),
 						connectionRegistry, flusher, Math.max(256 * 1024, 4L * replyCodec.bufferLimit()),
-						badInputReply(properties, replyCodec)));
+						badInputReply(properties, replyCodec), tls));
 		int port = properties.port();
 		AbstractServerConnectionFactory factory;
 		if (properties.io() == Io.BLOCKING) {
-			TcpNetServerConnectionFactory net = new AdmittingNetServerConnectionFactory(port, connections, admission);
+			TcpNetServerConnectionFactory net = new AdmittingNetServerConnectionFactory(port, connections, admission,
+					tls);
 			net.setTaskExecutor(Threads.perTask("sockeye-" + name + "-"));
 			factory = net;
 		}
@@ -64,6 +67,8 @@ final class ConnectionFactories {
 			factory.setLocalAddress(properties.address());
 		}
 		factory.setLookupHost(false);
+		// Spring Integration's default asks TLS sockets for host name checks, which servers cannot do
+		factory.setTcpSocketSupport(new DefaultTcpSocketSupport(false));
 		factory.setSingleUse(properties.closeAfterReply() || codec.endsWithStream());
 		factory.setMapper(new ConnectionMessageMapper());
 		factory.setSerializer(new FrameSerializer(replyCodec));

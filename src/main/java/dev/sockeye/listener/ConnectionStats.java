@@ -40,6 +40,8 @@ final class ConnectionStats implements ConnectionInfo {
 
 	private volatile long writeBlockedSinceMillis;
 
+	private volatile long handshakeSinceMillis;
+
 	private volatile boolean busy;
 
 	private Map<String, Object> messageHeaders;
@@ -122,6 +124,21 @@ final class ConnectionStats implements ConnectionInfo {
 	/** @return since when replies have waited for the client to read, or 0 */
 	long writeBlockedSinceMillis() {
 		return this.writeBlockedSinceMillis;
+	}
+
+	/** The connection speaks TLS: its handshake must finish within the handshake timeout. */
+	void handshakeStarted() {
+		this.handshakeSinceMillis = this.openedMillis;
+	}
+
+	/** The TLS handshake finished. */
+	void handshakeFinished() {
+		this.handshakeSinceMillis = 0;
+	}
+
+	/** @return since when the TLS handshake has been under way, or 0 when there is none */
+	long handshakeSinceMillis() {
+		return this.handshakeSinceMillis;
 	}
 
 	/** @param busy whether a request read from this connection is being handled and its reply not yet written */

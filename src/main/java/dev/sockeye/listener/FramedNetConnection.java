@@ -11,6 +11,9 @@ import java.util.Map;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+
 import dev.sockeye.framing.FrameReader;
 import dev.sockeye.framing.FramingException;
 import dev.sockeye.metrics.CloseReason;
@@ -46,6 +49,9 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 		this.socket = socket;
 		this.wire = wire;
 		this.stats = wire.connections().opened(this);
+		if (socket instanceof SSLSocket) {
+			this.stats.handshakeStarted();
+		}
 	}
 
 	@Override
@@ -61,11 +67,25 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 	public Object getPayload() {
 		// back to reading: the previous request, if any, has its reply
 		this.stats.busy(false);
+		if (this.reader == null && this.socket instanceof SSLSocket tls) {
+			handshake(tls);
+		}
 		Object payload = super.getPayload();
 		this.stats.busy(true);
 		this.stats.messageReceived();
 		this.stats.partialFrame(this.reader.buffered() > 0, true);
 		return payload;
+	}
+
+	/** On this connection's own thread; the timeout sweeper closes a handshake that stalls. */
+	private void handshake(SSLSocket tls) {
+		try {
+			tls.startHandshake();
+			this.stats.handshakeFinished();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	@Override
@@ -86,7 +106,10 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 			closeConnection(true);
 			return true;
 		}
-		if (cause instanceof SoftEndOfStreamException || cause instanceof EOFException) {
+		if (cause instanceof SSLException tls) {
+			this.wire.errors().tls(this, this.stats, tls);
+		}
+		else if (cause instanceof SoftEndOfStreamException || cause instanceof EOFException) {
 			this.stats.closing(CloseReason.CLIENT);
 		}
 		else if (cause instanceof IOException io) {

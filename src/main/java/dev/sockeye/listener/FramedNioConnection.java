@@ -12,6 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.sockeye.framing.FrameBuffer;
 import dev.sockeye.framing.FramingException;
 import dev.sockeye.metrics.CloseReason;
+import dev.sockeye.tls.NonBlockingTls;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpListener;
@@ -24,7 +25,8 @@ import org.springframework.messaging.MessagingException;
  * read into a pipe and frames it on a second thread, a byte per lock; this one reads into the connection's
  * {@link FrameBuffer}, decodes every complete frame and passes each to the listener on the reading thread, in order.
  * Replies are framed into one array and written without blocking; what a slow reader's socket does not take is
- * queued (bounded) and finished by the listener's {@link WriteFlusher}.
+ * queued (bounded) and finished by the listener's {@link WriteFlusher}. On a TLS listener the same happens to the
+ * decrypted bytes and the encrypted replies, through {@link NonBlockingTls}.
  */
 final class FramedNioConnection extends TcpNioConnection implements FramedConnection {
 
@@ -36,7 +38,9 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	private final Lock sendLock = new ReentrantLock();
 
-	private final Deque<ByteBuffer> queued = new ArrayDeque<>();
+	private final Deque<Pending> queued = new ArrayDeque<>();
+
+	private final NonBlockingTls tls;
 
 	private long queuedBytes;
 
@@ -50,6 +54,18 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		this.channel = channel;
 		this.wire = wire;
 		this.stats = wire.connections().opened(this);
+		this.tls = (wire.tls() != null) ? tls(channel, wire) : null;
+	}
+
+	private NonBlockingTls tls(SocketChannel channel, ListenerWire wire) {
+		this.stats.handshakeStarted();
+		try {
+			return new NonBlockingTls(wire.tls().newEngine(getHostAddress(), getPort()), this.sendLock,
+					this.stats::handshakeFinished);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
 	}
 
 	/** Publishes the connection's open event, as Spring Integration's own accept does. */
@@ -65,29 +81,25 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			this.buffer = input;
 		}
 		try {
-			if (!input.hasRoom()) {
-				throw new FramingException(FramingException.Kind.OVERSIZE, "Input buffer full");
-			}
-			ByteBuffer room = input.writableView();
-			int read = this.channel.read(room);
-			if (read > 0) {
-				input.written(read);
-				this.stats.received(read);
-				byte[] frame;
-				boolean completed = false;
-				this.stats.busy(true);
-				try {
-					while (isOpen() && (frame = this.wire.codec().decode(input)) != null) {
-						completed = true;
-						dispatch(frame);
-					}
-				}
-				finally {
-					this.stats.partialFrame(input.readable() > 0, completed);
-					this.stats.busy(false);
+			int read;
+			if (this.tls != null) {
+				read = this.tls.read(this.channel, this::decrypted, this::writeOrQueueCopy);
+				if (read > 0) {
+					this.stats.received(read);
 				}
 			}
-			else if (read < 0) {
+			else {
+				if (!input.hasRoom()) {
+					throw new FramingException(FramingException.Kind.OVERSIZE, "Input buffer full");
+				}
+				read = this.channel.read(input.writableView());
+				if (read > 0) {
+					input.written(read);
+					this.stats.received(read);
+					decodeAll(input);
+				}
+			}
+			if (read < 0) {
 				byte[] last = this.wire.codec().decodeAtEndOfStream(input);
 				if (last != null) {
 					dispatch(last);
@@ -100,19 +112,71 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			this.wire.errors().framing(this, this.stats, ex);
 			byte[] reply = this.wire.badInputReply();
 			if (reply != null) {
-				try {
-					// best effort, never blocking: the connection is closed right after
-					this.channel.write(ByteBuffer.wrap(reply));
-				}
-				catch (IOException writeFailed) {
-					// the client is gone already
-				}
+				sendBeforeClose(reply);
 			}
+			closeConnection(true);
+		}
+		catch (javax.net.ssl.SSLException ex) {
+			this.wire.errors().tls(this, this.stats, ex);
 			closeConnection(true);
 		}
 		catch (IOException ex) {
 			this.wire.errors().io(this, this.stats, ex);
 			closeConnection(true);
+		}
+	}
+
+	/** Takes decrypted bytes into the frame buffer, decoding as it fills. */
+	private void decrypted(ByteBuffer plain) throws FramingException {
+		FrameBuffer input = this.buffer;
+		while (plain.hasRemaining()) {
+			if (!input.hasRoom()) {
+				throw new FramingException(FramingException.Kind.OVERSIZE, "Input buffer full");
+			}
+			ByteBuffer room = input.writableView();
+			int count = Math.min(room.remaining(), plain.remaining());
+			room.put(room.position(), plain, plain.position(), count);
+			plain.position(plain.position() + count);
+			input.written(count);
+			decodeAll(input);
+		}
+	}
+
+	private void decodeAll(FrameBuffer input) throws FramingException {
+		byte[] frame;
+		boolean completed = false;
+		this.stats.busy(true);
+		try {
+			while (isOpen() && (frame = this.wire.codec().decode(input)) != null) {
+				completed = true;
+				dispatch(frame);
+			}
+		}
+		finally {
+			this.stats.partialFrame(input.readable() > 0, completed);
+			this.stats.busy(false);
+		}
+	}
+
+	/** Best effort, never blocking: the connection is closed right after. */
+	private void sendBeforeClose(byte[] reply) {
+		this.sendLock.lock();
+		try {
+			if (!this.queued.isEmpty()) {
+				return;
+			}
+			if (this.tls != null) {
+				this.tls.write(ByteBuffer.wrap(reply), (records, end) -> this.channel.write(records));
+			}
+			else {
+				this.channel.write(ByteBuffer.wrap(reply));
+			}
+		}
+		catch (IOException ex) {
+			// the client is gone already
+		}
+		finally {
+			this.sendLock.unlock();
 		}
 	}
 
@@ -147,22 +211,11 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		byte[] frame = this.wire.replyFrame(this, message);
 		this.sendLock.lock();
 		try {
-			if (this.queued.isEmpty()) {
-				ByteBuffer buffer = ByteBuffer.wrap(frame);
-				int written = this.channel.write(buffer);
-				if (written > 0) {
-					this.stats.sentBytes(written);
-				}
-				if (!buffer.hasRemaining()) {
-					this.stats.messageSent();
-					return;
-				}
-				queue(buffer);
-				this.stats.writeBlocked();
-				this.wire.flusher().flushLater(this);
+			if (this.tls != null) {
+				this.tls.write(ByteBuffer.wrap(frame), this::writeOrQueueCopy);
 			}
 			else {
-				queue(ByteBuffer.wrap(frame));
+				writeOrQueue(ByteBuffer.wrap(frame), true, false);
 			}
 		}
 		catch (IOException ex) {
@@ -179,9 +232,41 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		}
 	}
 
-	private void queue(ByteBuffer buffer) {
-		this.queued.add(buffer);
-		this.queuedBytes += buffer.remaining();
+	private void writeOrQueueCopy(ByteBuffer records, boolean endOfMessage) throws IOException {
+		writeOrQueue(records, endOfMessage, true);
+	}
+
+	/**
+	 * Writes what the socket takes now and queues the rest behind anything already queued; call with the send lock.
+	 * @param bytes the bytes
+	 * @param endOfMessage whether they end a reply
+	 * @param copy whether {@code bytes} is reused after the call, so that a queued rest must be copied
+	 */
+	private void writeOrQueue(ByteBuffer bytes, boolean endOfMessage, boolean copy) throws IOException {
+		if (this.queued.isEmpty()) {
+			int written = this.channel.write(bytes);
+			if (written > 0) {
+				this.stats.sentBytes(written);
+			}
+			if (!bytes.hasRemaining()) {
+				if (endOfMessage) {
+					this.stats.messageSent();
+				}
+				return;
+			}
+			queue(bytes, endOfMessage, copy);
+			this.stats.writeBlocked();
+			this.wire.flusher().flushLater(this);
+		}
+		else {
+			queue(bytes, endOfMessage, copy);
+		}
+	}
+
+	private void queue(ByteBuffer bytes, boolean endOfMessage, boolean copy) {
+		ByteBuffer kept = copy ? ByteBuffer.allocate(bytes.remaining()).put(bytes).flip() : bytes;
+		this.queued.add(new Pending(kept, endOfMessage));
+		this.queuedBytes += kept.remaining();
 		if (this.queuedBytes > this.wire.maxQueuedBytes()) {
 			this.wire.errors().slowReader(this, this.stats, this.queuedBytes);
 			close();
@@ -195,18 +280,20 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	boolean flushQueued() {
 		this.sendLock.lock();
 		try {
-			ByteBuffer buffer;
-			while ((buffer = this.queued.peek()) != null) {
-				int written = this.channel.write(buffer);
+			Pending pending;
+			while ((pending = this.queued.peek()) != null) {
+				int written = this.channel.write(pending.bytes());
 				if (written > 0) {
 					this.stats.sentBytes(written);
 					this.queuedBytes -= written;
 				}
-				if (buffer.hasRemaining()) {
+				if (pending.bytes().hasRemaining()) {
 					return false;
 				}
 				this.queued.poll();
-				this.stats.messageSent();
+				if (pending.endOfMessage()) {
+					this.stats.messageSent();
+				}
 			}
 			this.stats.writeDrained();
 			return true;
@@ -227,13 +314,40 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	@Override
 	public void close() {
+		if (this.tls != null && isOpen()) {
+			closeTls();
+		}
 		super.close();
 		this.wire.connections().closed(this.stats);
+	}
+
+	/** Says close_notify when nothing is queued before it; never waits for the socket. */
+	private void closeTls() {
+		if (!this.sendLock.tryLock()) {
+			return;
+		}
+		try {
+			if (this.queued.isEmpty()) {
+				this.tls.close((records, end) -> this.channel.write(records));
+			}
+		}
+		finally {
+			this.sendLock.unlock();
+		}
+	}
+
+	@Override
+	public javax.net.ssl.SSLSession getSslSession() {
+		return (this.tls != null) ? this.tls.engine().getSession() : null;
 	}
 
 	@Override
 	public Map<String, Object> messageHeaders() {
 		return this.stats.messageHeaders();
+	}
+
+	/** Bytes queued for a client that is not reading, and whether they end a reply. */
+	private record Pending(ByteBuffer bytes, boolean endOfMessage) {
 	}
 
 }

@@ -18,12 +18,14 @@ import dev.sockeye.metrics.ListenerMetrics;
 import dev.sockeye.service.ManagedService;
 import dev.sockeye.service.ServiceHandler;
 import dev.sockeye.service.SockeyeService;
+import dev.sockeye.tls.ServerTls;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
@@ -71,11 +73,15 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		return thread;
 	});
 
+	private final SslBundles sslBundles;
+
 	private volatile boolean started;
 
 	ListenerBootstrap(SockeyeProperties properties, ListenerValidator validator, IntegrationFlowContext flows,
-			MeterRegistry meters, ConfigurableEnvironment environment, ApplicationEventPublisher events) {
+			MeterRegistry meters, ConfigurableEnvironment environment, ApplicationEventPublisher events,
+			SslBundles sslBundles) {
 		this.properties = properties;
+		this.sslBundles = sslBundles;
 		this.validator = validator;
 		this.flows = flows;
 		this.meters = meters;
@@ -128,8 +134,10 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 			if (service instanceof ManagedService managed) {
 				managed.start();
 			}
+			ServerTls tls = properties.tls().enabled()
+					? ServerTls.of(name, this.sslBundles, properties.tls().bundle(), properties.tls().clientAuth()) : null;
 			AbstractServerConnectionFactory factory = ConnectionFactories.create(name, properties, service,
-					connections, admission, flusher);
+					connections, admission, flusher, tls);
 			ServiceHandler handler = new ServiceHandler(name, properties.service(), service,
 					properties.errorReply(), properties.mode() == Mode.REQUEST_REPLY, metrics,
 					(connectionId) -> listener.listenerConnections().close(connectionId, CloseReason.ERROR));
@@ -158,6 +166,8 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		sweeper.start(this.timeouts);
 		logger.info("Sockeye listener '" + name + "' listening on " + address + ":" + listener.port() + " ("
 				+ properties.io().name().toLowerCase(Locale.ROOT) + ", " + properties.framing().configName()
+				+ (properties.tls().enabled() ? ", TLS from SSL bundle '" + properties.tls().bundle() + "' (client-auth "
+						+ properties.tls().clientAuth().name().toLowerCase(Locale.ROOT) + ")" : "")
 				+ ", service '" + properties.service() + "', "
 				+ properties.mode().name().toLowerCase(Locale.ROOT).replace('_', '-')
 				+ threadsDescription(properties, service) + ")");

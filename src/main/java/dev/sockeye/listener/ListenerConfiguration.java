@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,11 +27,12 @@ class ListenerConfiguration {
 	@Bean
 	ListenerBootstrap listenerBootstrap(SockeyeProperties properties, ServiceResolver services,
 			IntegrationFlowContext flows, ObjectProvider<MeterRegistry> meters, ConfigurableEnvironment environment,
-			ApplicationEventPublisher events, BeanFactory beans) {
+			ApplicationEventPublisher events, BeanFactory beans, ObjectProvider<SslBundles> sslBundles) {
 		MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
+		SslBundles bundles = sslBundles.getIfAvailable();
 		ListenerValidator validator = new ListenerValidator(services,
-				(name, listener) -> new RelayService(name, listener, flows, registry, beans));
-		return new ListenerBootstrap(properties, validator, flows, registry, environment, events);
+				(name, listener) -> new RelayService(name, listener, flows, registry, beans, bundles), bundles);
+		return new ListenerBootstrap(properties, validator, flows, registry, environment, events, bundles);
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.sockeye.framing.Framing;
+import dev.sockeye.tls.ClientAuth;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -29,6 +30,8 @@ import org.springframework.util.unit.DataSize;
  * @param idleTimeout close a connection with no traffic either way for this long; 0 for never
  * @param messageTimeout close a connection whose frame is not complete this long after its first byte; 0 for never
  * @param writeTimeout close a connection whose client has not taken its replies for this long; 0 for never
+ * @param handshakeTimeout close a TLS connection whose handshake is not complete this long after it was accepted; 0
+ * for never
  * @param allow address blocks (CIDR or single addresses) that may connect; everyone when empty
  * @param deny address blocks that may not connect, even when allowed
  * @param service the service that handles messages: echo, or the name of a bean
@@ -39,6 +42,7 @@ import org.springframework.util.unit.DataSize;
  * @param closeAfterReply close the connection after each reply, as one-shot servers do
  * @param workers worker threads for blocking services on an nio listener; 0 uses virtual threads where the JVM has them
  * and 64 platform threads otherwise
+ * @param tls TLS for this listener's connections, from a Spring Boot SSL bundle; plain TCP when no bundle is set
  * @param echo settings of the built-in echo service
  * @param relay settings of the built-in relay service
  */
@@ -55,6 +59,7 @@ public record ListenerProperties(
 		@DefaultValue("10m") @NotNull Duration idleTimeout,
 		@DefaultValue("30s") @NotNull Duration messageTimeout,
 		@DefaultValue("30s") @NotNull Duration writeTimeout,
+		@DefaultValue("10s") @NotNull Duration handshakeTimeout,
 		List<String> allow,
 		List<String> deny,
 		@DefaultValue("echo") @NotBlank String service,
@@ -63,6 +68,7 @@ public record ListenerProperties(
 		@DefaultValue("") String badInputReply,
 		@DefaultValue("false") boolean closeAfterReply,
 		@DefaultValue("0") @Min(0) int workers,
+		@DefaultValue @Valid @NotNull Tls tls,
 		@DefaultValue @Valid @NotNull Echo echo,
 		@DefaultValue @Valid @NotNull Relay relay) {
 
@@ -78,8 +84,26 @@ public record ListenerProperties(
 
 	static ListenerProperties withPort(int port) {
 		return new ListenerProperties(port, null, Io.NIO, Framing.CRLF, null, DataSize.ofKilobytes(64), 4096, 10000,
-				2000, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(30), List.of(), List.of(), "echo",
-				Mode.REQUEST_REPLY, "ERROR", "", false, 0, new Echo(""), Relay.NONE);
+				2000, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), List.of(), List.of(), "echo",
+				Mode.REQUEST_REPLY, "ERROR", "", false, 0, Tls.NONE, new Echo(""), Relay.NONE);
+	}
+
+	/**
+	 * TLS for a listener's connections.
+	 *
+	 * @param bundle name of the SSL bundle ({@code spring.ssl.bundle.*}) with the listener's key and certificate, its
+	 * trust material for client certificates, and its protocols and ciphers; plain TCP when unset
+	 * @param clientAuth whether clients present a certificate the bundle trusts: none, want (verified when sent) or need
+	 */
+	public record Tls(String bundle, @DefaultValue("none") @NotNull ClientAuth clientAuth) {
+
+		static final Tls NONE = new Tls(null, ClientAuth.NONE);
+
+		/** @return whether the listener speaks TLS */
+		public boolean enabled() {
+			return this.bundle != null && !this.bundle.isBlank();
+		}
+
 	}
 
 	/**
@@ -106,10 +130,10 @@ public record ListenerProperties(
 			@DefaultValue("2s") @NotNull Duration connectTimeout, @DefaultValue("10s") @NotNull Duration replyTimeout,
 			@DefaultValue("2s") @NotNull Duration retryInterval,
 			@DefaultValue("error-reply") @NotNull RelayFailure onFailure,
-			@DefaultValue("ERROR no upstream answered") String errorReply) {
+			@DefaultValue("ERROR no upstream answered") String errorReply, String tlsBundle) {
 
 		static final Relay NONE = new Relay(List.of(), null, 64, Duration.ofSeconds(2), Duration.ofSeconds(10),
-				Duration.ofSeconds(2), RelayFailure.ERROR_REPLY, "ERROR no upstream answered");
+				Duration.ofSeconds(2), RelayFailure.ERROR_REPLY, "ERROR no upstream answered", null);
 
 		public Relay {
 			upstreams = (upstreams != null) ? List.copyOf(upstreams) : List.of();

@@ -3,13 +3,18 @@ package dev.sockeye.listener;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import dev.sockeye.service.ServiceResolver;
 import dev.sockeye.service.SockeyeService;
+import dev.sockeye.tls.ClientAuth;
+
+import org.springframework.boot.ssl.SslBundles;
 
 /**
  * Checks what the annotations on {@link ListenerProperties} cannot: settings that must agree across listeners, and
@@ -27,9 +32,12 @@ final class ListenerValidator {
 
 	private final RelayFactory relays;
 
-	ListenerValidator(ServiceResolver services, RelayFactory relays) {
+	private final SslBundles sslBundles;
+
+	ListenerValidator(ServiceResolver services, RelayFactory relays, SslBundles sslBundles) {
 		this.services = services;
 		this.relays = relays;
+		this.sslBundles = sslBundles;
 	}
 
 	/** Creates a relay service for a listener. */
@@ -64,6 +72,17 @@ final class ListenerValidator {
 			for (String rule : listener.deny()) {
 				checkCidr(prefix + "deny", rule, problems);
 			}
+			if (listener.tls().enabled()) {
+				checkBundle(prefix + "tls.bundle", listener.tls().bundle(), problems);
+			}
+			else if (listener.tls().clientAuth() != ClientAuth.NONE) {
+				problems.add(prefix + "tls.client-auth is " + listener.tls().clientAuth().name().toLowerCase(Locale.ROOT)
+						+ ", but " + prefix + "tls.bundle is not set; name the SSL bundle the listener serves");
+			}
+			String relayBundle = listener.relay().tlsBundle();
+			if (relayBundle != null && !relayBundle.isBlank()) {
+				checkBundle(prefix + "relay.tls-bundle", relayBundle, problems);
+			}
 			if (listener.port() != null && listener.port() != 0) {
 				String key = Optional.ofNullable(listener.address()).orElse("*") + ":" + listener.port();
 				String other = ports.putIfAbsent(key, name);
@@ -88,6 +107,16 @@ final class ListenerValidator {
 			throw new ListenerConfigurationException(problems);
 		}
 		return resolved;
+	}
+
+	private void checkBundle(String property, String bundle, List<String> problems) {
+		List<String> names = (this.sslBundles != null) ? this.sslBundles.getBundleNames() : List.of();
+		if (!names.contains(bundle)) {
+			problems.add(property + " is '" + bundle + "', but there is no such SSL bundle; "
+					+ (names.isEmpty() ? "define it under spring.ssl.bundle.pem." + bundle + " (or .jks." + bundle + ")"
+							: "use one of " + String.join(", ", new TreeSet<>(names))
+									+ " or define it under spring.ssl.bundle.pem." + bundle));
+		}
 	}
 
 	private static void checkCidr(String property, String rule, List<String> problems) {

@@ -15,7 +15,8 @@ import org.apache.commons.logging.LogFactory;
 /**
  * Enforces a listener's timeouts on every open connection, a few times per shortest timeout: a frame must be complete
  * within {@code message-timeout} of its first byte (the slowloris defence), replies must not wait for the client for
- * longer than {@code write-timeout}, and a connection with no traffic either way for {@code idle-timeout} is closed.
+ * longer than {@code write-timeout}, a TLS handshake must finish within {@code handshake-timeout}, and a connection
+ * with no traffic either way for {@code idle-timeout} is closed.
  * Each closes with its own reason; closes are logged as one summary line per listener at most every ten seconds.
  */
 final class TimeoutSweeper implements Runnable {
@@ -36,6 +37,8 @@ final class TimeoutSweeper implements Runnable {
 
 	private final long idleTimeout;
 
+	private final long handshakeTimeout;
+
 	private final AtomicLong closedSinceLog = new AtomicLong();
 
 	private long nextLog;
@@ -49,11 +52,13 @@ final class TimeoutSweeper implements Runnable {
 		this.messageTimeout = properties.messageTimeout().toMillis();
 		this.writeTimeout = properties.writeTimeout().toMillis();
 		this.idleTimeout = properties.idleTimeout().toMillis();
+		this.handshakeTimeout = properties.tls().enabled() ? properties.handshakeTimeout().toMillis() : 0;
 	}
 
 	void start(ScheduledExecutorService scheduler) {
 		long shortest = Long.MAX_VALUE;
-		for (long timeout : new long[] { this.messageTimeout, this.writeTimeout, this.idleTimeout }) {
+		for (long timeout : new long[] { this.messageTimeout, this.writeTimeout, this.idleTimeout,
+				this.handshakeTimeout }) {
 			if (timeout > 0) {
 				shortest = Math.min(shortest, timeout);
 			}
@@ -93,11 +98,17 @@ final class TimeoutSweeper implements Runnable {
 			logger.info("Listener '" + this.listener + "' closed " + closed + " connection(s) on timeouts since its"
 					+ " last report (message-timeout " + Duration.ofMillis(this.messageTimeout) + ", write-timeout "
 					+ Duration.ofMillis(this.writeTimeout) + ", idle-timeout " + Duration.ofMillis(this.idleTimeout)
+					+ ((this.handshakeTimeout > 0) ? ", handshake-timeout " + Duration.ofMillis(this.handshakeTimeout)
+							: "")
 					+ ")");
 		}
 	}
 
 	private CloseReason expired(ConnectionStats stats, long now) {
+		long handshake = stats.handshakeSinceMillis();
+		if (this.handshakeTimeout > 0 && handshake != 0 && now - handshake > this.handshakeTimeout) {
+			return CloseReason.HANDSHAKE_TIMEOUT;
+		}
 		long partial = stats.partialSinceMillis();
 		if (this.messageTimeout > 0 && partial != 0 && now - partial > this.messageTimeout) {
 			return CloseReason.MESSAGE_TIMEOUT;

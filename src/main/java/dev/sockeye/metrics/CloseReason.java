@@ -27,7 +27,10 @@ public enum CloseReason {
 	MESSAGE_TIMEOUT,
 
 	/** The client did not read its replies: they stayed unwritten past the write timeout or the write backlog. */
-	WRITE_TIMEOUT;
+	WRITE_TIMEOUT,
+
+	/** A TLS handshake was not complete within the handshake timeout. */
+	HANDSHAKE_TIMEOUT;
 
 	/** @return the tag value */
 	public String tag() {

@@ -18,7 +18,10 @@ public enum ErrorType {
 	IO,
 
 	/** A timeout closed the connection. */
-	TIMEOUT;
+	TIMEOUT,
+
+	/** A TLS handshake failed or a peer broke TLS (plain text, an untrusted or missing certificate, an old protocol). */
+	TLS;
 
 	/** @return the tag value */
 	public String tag() {

@@ -13,11 +13,13 @@ import dev.sockeye.metrics.ClientMetrics;
 import dev.sockeye.service.CloseConnectionException;
 import dev.sockeye.service.ManagedService;
 import dev.sockeye.service.Peer;
+import dev.sockeye.tls.ClientTls;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 
 /**
@@ -51,16 +53,18 @@ public final class RelayService implements ManagedService {
 	 * @param beans the application's bean factory
 	 */
 	public RelayService(String listener, ListenerProperties properties, IntegrationFlowContext flows,
-			MeterRegistry meters, BeanFactory beans) {
+			MeterRegistry meters, BeanFactory beans, SslBundles sslBundles) {
 		this.listener = listener;
 		this.settings = properties.relay();
+		String bundle = this.settings.tlsBundle();
+		ClientTls tls = (bundle != null && !bundle.isBlank()) ? ClientTls.of(sslBundles, bundle) : null;
 		this.flows = flows;
 		FrameCodec codec = ((this.settings.framing() != null) ? this.settings.framing() : properties.framing())
 			.codec((int) properties.maxMessageSize().toBytes());
 		this.upstreams = this.settings.upstreams()
 			.stream()
 			.map((address) -> new Upstream(listener, address, codec, this.settings,
-					new ClientMetrics(meters, listener, address), beans))
+					new ClientMetrics(meters, listener, address), beans, tls))
 			.toList();
 	}
 

@@ -10,6 +10,7 @@ import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.listener.ListenerProperties.Relay;
 import dev.sockeye.metrics.ClientMetrics;
 import dev.sockeye.metrics.ClientMetrics.Outcome;
+import dev.sockeye.tls.ClientTls;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.integration.MessageTimeoutException;
@@ -63,7 +64,7 @@ final class Upstream {
 	private volatile String lastError;
 
 	Upstream(String listener, String address, FrameCodec codec, Relay settings, ClientMetrics metrics,
-			BeanFactory beans) {
+			BeanFactory beans, ClientTls tls) {
 		int colon = address.lastIndexOf(':');
 		this.name = address;
 		this.host = address.substring(0, colon).replace("[", "").replace("]", "");
@@ -86,6 +87,9 @@ final class Upstream {
 
 				});
 		this.target.setBeanName("sockeye." + listener + ".upstream." + address + ".target");
+		if (tls != null) {
+			tls.apply(this.target);
+		}
 		this.pool = new CachingClientConnectionFactory(this.target, settings.poolSize());
 		this.pool.setConnectionWaitTimeout((int) Math.min(Integer.MAX_VALUE, settings.replyTimeout().toMillis()));
 		this.pool.setBeanName("sockeye." + listener + ".upstream." + address);

@@ -45,6 +45,18 @@ public final class TcpClient implements AutoCloseable {
 		}
 	}
 
+	/** A client over a socket connected elsewhere (a TLS socket, for example), with the same timeouts. */
+	public static TcpClient over(Socket socket) {
+		try {
+			socket.setSoTimeout((int) TIMEOUT.toMillis());
+			socket.setTcpNoDelay(true);
+			return new TcpClient(socket);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	public TcpClient send(byte[] bytes) {
 		try {
 			this.out.write(bytes);
@@ -139,6 +151,33 @@ public final class TcpClient implements AutoCloseable {
 	public boolean isClosedByServer() {
 		try {
 			return this.in.read() < 0;
+		}
+		catch (SocketTimeoutException ex) {
+			return false;
+		}
+		catch (IOException ex) {
+			return true;
+		}
+	}
+
+	/**
+	 * @return true when the server closes the connection within the given time, whatever it sends before (a TLS
+	 * alert, for example), false when it stays open
+	 */
+	public boolean readsToEndWithin(int millis) {
+		long deadline = System.nanoTime() + millis * 1_000_000L;
+		try {
+			byte[] discard = new byte[1024];
+			while (true) {
+				int left = (int) ((deadline - System.nanoTime()) / 1_000_000);
+				if (left <= 0) {
+					return false;
+				}
+				this.socket.setSoTimeout(left);
+				if (this.in.read(discard) < 0) {
+					return true;
+				}
+			}
 		}
 		catch (SocketTimeoutException ex) {
 			return false;
