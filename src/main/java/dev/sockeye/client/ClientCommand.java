@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.sockeye.framing.Framing;
+import dev.sockeye.tls.ClientTls;
 
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.logging.LogLevel;
@@ -39,8 +40,11 @@ import org.springframework.messaging.support.GenericMessage;
 public final class ClientCommand {
 
 	static final String USAGE = "usage: sockeye client [--host HOST] [--port PORT] [--framing crlf|lf|null|stx-etx|"
-			+ "length-header-1|length-header-2|length-header-4|none] [--timeout 10s] [--connect-timeout 5s] [message...]"
-			+ "\n  with no message, sends each line of standard input";
+			+ "length-header-1|length-header-2|length-header-4|none] [--timeout 10s] [--connect-timeout 5s]"
+			+ " [--tls] [--tls-ca FILE] [--tls-cert FILE --tls-key FILE] [message...]"
+			+ "\n  with no message, sends each line of standard input"
+			+ "\n  --tls: connect with TLS, verifying the server against the JDK's CAs, or the PEM certificates of"
+			+ " --tls-ca;\n  --tls-cert/--tls-key: PEM certificate chain and key to present for mutual TLS";
 
 	private ClientCommand() {
 	}
@@ -67,6 +71,9 @@ public final class ClientCommand {
 			TcpNetClientConnectionFactory connections = ClientConnections.create(options.host, options.port,
 					options.framing.codec(Integer.MAX_VALUE - 16), options.connectTimeout, options.timeout,
 					ClientConnectionListener.NONE);
+			if (options.tls()) {
+				ClientTls.fromPem(options.tlsCa, options.tlsCert, options.tlsKey).apply(connections);
+			}
 			connections.setBeanName("sockeye.client.connectionFactory");
 			IntegrationFlowRegistration flow = context.getBean(IntegrationFlowContext.class)
 				.registration((f) -> f.handle(Tcp.outboundGateway(connections).remoteTimeout(options.timeout.toMillis())))
@@ -115,6 +122,9 @@ public final class ClientCommand {
 			if (cause instanceof UnknownHostException) {
 				return "unknown host " + cause.getMessage();
 			}
+			if (cause instanceof javax.net.ssl.SSLException) {
+				return "TLS with " + target + " failed: " + cause.getMessage();
+			}
 			if (cause instanceof MessageTimeoutException || cause instanceof java.net.SocketTimeoutException) {
 				return "no reply from " + target + " within " + readable(timeout);
 			}
@@ -160,7 +170,19 @@ public final class ClientCommand {
 
 		Duration connectTimeout = Duration.ofSeconds(5);
 
+		boolean tls;
+
+		String tlsCa;
+
+		String tlsCert;
+
+		String tlsKey;
+
 		final List<String> messages = new ArrayList<>();
+
+		boolean tls() {
+			return this.tls || this.tlsCa != null || this.tlsCert != null;
+		}
 
 		static Options parse(String[] args) {
 			Options options = new Options();
@@ -168,6 +190,10 @@ public final class ClientCommand {
 				String arg = args[i];
 				if (!arg.startsWith("--")) {
 					options.messages.add(arg);
+					continue;
+				}
+				if (arg.equals("--tls")) {
+					options.tls = true;
 					continue;
 				}
 				String name = arg.substring(2);
@@ -189,8 +215,14 @@ public final class ClientCommand {
 					case "framing" -> options.framing = framing(value);
 					case "timeout" -> options.timeout = DurationStyle.detectAndParse(value);
 					case "connect-timeout" -> options.connectTimeout = DurationStyle.detectAndParse(value);
+					case "tls-ca" -> options.tlsCa = value;
+					case "tls-cert" -> options.tlsCert = value;
+					case "tls-key" -> options.tlsKey = value;
 					default -> throw new IllegalArgumentException("unknown option --" + name);
 				}
+			}
+			if ((options.tlsCert == null) != (options.tlsKey == null)) {
+				throw new IllegalArgumentException("--tls-cert and --tls-key go together");
 			}
 			return options;
 		}

@@ -125,6 +125,8 @@ public record ListenerProperties(
 	 * @param retryInterval how long an upstream that refused or dropped a connection is skipped
 	 * @param onFailure what the client gets when no upstream answers: error-reply, or close (the connection)
 	 * @param errorReply the reply sent when no upstream answers
+	 * @param tlsBundle name of the SSL bundle ({@code spring.ssl.bundle.*}) for connections to the upstreams: its trust
+	 * material verifies them, its key (if any) is presented to them; plain TCP when unset
 	 */
 	public record Relay(List<String> upstreams, Framing framing, @DefaultValue("64") @Min(1) int poolSize,
 			@DefaultValue("2s") @NotNull Duration connectTimeout, @DefaultValue("10s") @NotNull Duration replyTimeout,

@@ -21,7 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = { "sockeye.listeners.echo.port=0",
 		"sockeye.listeners.len.port=0", "sockeye.listeners.len.framing=length-header-2",
 		"sockeye.listeners.seed.port=0", "sockeye.listeners.seed.framing=none",
-		"sockeye.listeners.seed.echo.prefix=Echo: " })
+		"sockeye.listeners.seed.echo.prefix=Echo: ",
+		"spring.ssl.bundle.pem.server.keystore.certificate=classpath:tls/server.crt",
+		"spring.ssl.bundle.pem.server.keystore.private-key=classpath:tls/server.key",
+		"spring.ssl.bundle.pem.server.truststore.certificate=classpath:tls/ca.crt",
+		"sockeye.listeners.secure.port=0", "sockeye.listeners.secure.tls.bundle=server",
+		"sockeye.listeners.secure.tls.client-auth=need" })
 class ClientCommandTests {
 
 	@Autowired
@@ -54,6 +59,27 @@ class ClientCommandTests {
 		Result result = run("", "--port", port("seed"), "--framing", "none", "Hello, Server!");
 		assertThat(result.exit).isZero();
 		assertThat(result.out).isEqualTo("Echo: Hello, Server!\n");
+	}
+
+	@Test
+	void speaksMutualTlsWithPemFiles() {
+		Result result = run("", "--port", port("secure"), "--tls-ca", "src/test/resources/tls/ca.crt", "--tls-cert",
+				"src/test/resources/tls/client.crt", "--tls-key", "src/test/resources/tls/client.key", "hello", "again");
+		assertThat(result.err).isEmpty();
+		assertThat(result.exit).isZero();
+		assertThat(result.out).isEqualTo("hello\nagain\n");
+	}
+
+	@Test
+	void serverCertificateFromAnUntrustedCaIsOneLineAndExitOne() {
+		Result result = run("", "--port", port("secure"), "--tls-ca", "src/test/resources/tls/rogue-ca.crt",
+				"--tls-cert", "src/test/resources/tls/client.crt", "--tls-key", "src/test/resources/tls/client.key",
+				"hello");
+		assertThat(result.exit).isEqualTo(1);
+		assertThat(result.out).isEmpty();
+		assertThat(result.err).startsWith("sockeye client: TLS with localhost:" + port("secure") + " failed: ")
+			.contains("PKIX path building failed")
+			.hasLineCount(1);
 	}
 
 	@Test

@@ -43,6 +43,20 @@ public final class TlsClients {
 		return connect(port, context, null);
 	}
 
+	/** @return the subject of the certificate the server at {@code localhost:port} presents now */
+	public static String serverSubject(int port) {
+		try (SSLSocket socket = (SSLSocket) context(null).getSocketFactory().createSocket("127.0.0.1", port)) {
+			socket.setSoTimeout(10_000);
+			socket.startHandshake();
+			return ((java.security.cert.X509Certificate) socket.getSession().getPeerCertificates()[0])
+				.getSubjectX500Principal()
+				.getName();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
 	/** As {@link #connect(int, SSLContext)}, offering only {@code protocols} when given. */
 	public static TcpClient connect(int port, SSLContext context, String[] protocols) {
 		try {
