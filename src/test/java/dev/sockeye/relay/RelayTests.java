@@ -39,6 +39,8 @@ class RelayTests {
 
 	static final int refused = refusedPort();
 
+	static final int secureUpstream = refusedPort();
+
 	@DynamicPropertySource
 	static void listeners(DynamicPropertyRegistry registry) {
 		relay(registry, "one", "localhost:" + alone.port());
@@ -52,6 +54,23 @@ class RelayTests {
 		relay(registry, "length", "localhost:" + alone.port());
 		registry.add("sockeye.listeners.length.framing", () -> "length-header-2");
 		registry.add("sockeye.listeners.length.relay.framing", () -> "crlf");
+		// a mutual-TLS Sockeye listener as the upstream, relayed to with the client bundle, or a bundle that does not
+		// trust it
+		registry.add("spring.ssl.bundle.pem.server.keystore.certificate", () -> "classpath:tls/server.crt");
+		registry.add("spring.ssl.bundle.pem.server.keystore.private-key", () -> "classpath:tls/server.key");
+		registry.add("spring.ssl.bundle.pem.server.truststore.certificate", () -> "classpath:tls/ca.crt");
+		registry.add("spring.ssl.bundle.pem.client.keystore.certificate", () -> "classpath:tls/client.crt");
+		registry.add("spring.ssl.bundle.pem.client.keystore.private-key", () -> "classpath:tls/client.key");
+		registry.add("spring.ssl.bundle.pem.client.truststore.certificate", () -> "classpath:tls/ca.crt");
+		registry.add("spring.ssl.bundle.pem.rogue.truststore.certificate", () -> "classpath:tls/rogue-ca.crt");
+		registry.add("sockeye.listeners.secure-upstream.port", () -> String.valueOf(secureUpstream));
+		registry.add("sockeye.listeners.secure-upstream.tls.bundle", () -> "server");
+		registry.add("sockeye.listeners.secure-upstream.tls.client-auth", () -> "need");
+		registry.add("sockeye.listeners.secure-upstream.echo.prefix", () -> "tls:");
+		relay(registry, "secure", "localhost:" + secureUpstream);
+		registry.add("sockeye.listeners.secure.relay.tls-bundle", () -> "client");
+		relay(registry, "distrustful", "localhost:" + secureUpstream);
+		registry.add("sockeye.listeners.distrustful.relay.tls-bundle", () -> "rogue");
 	}
 
 	private static void relay(DynamicPropertyRegistry registry, String name, String... upstreams) {
@@ -89,6 +108,27 @@ class RelayTests {
 			.tag("outcome", "success")
 			.timer()
 			.count()).isEqualTo(2);
+	}
+
+	@Test
+	void relaysToAnUpstreamOverMutualTlsWithTheRelaysBundle() {
+		try (TcpClient client = connect("secure")) {
+			client.send("hello\r\nworld\r\n");
+			assertThat(client.readText(22)).isEqualTo("tls:hello\r\ntls:world\r\n");
+		}
+	}
+
+	@Test
+	void answersWithTheErrorReplyWhenTheUpstreamsCertificateIsNotTrusted() {
+		try (TcpClient client = connect("distrustful")) {
+			client.send("hello\r\n");
+			assertThat(client.readText(28)).isEqualTo("ERROR no upstream answered\r\n");
+		}
+		assertThat(this.registry.get("tcp.client.requests")
+			.tag("listener", "distrustful")
+			.tag("outcome", "unavailable")
+			.timer()
+			.count()).as("tried while available, then once more when every upstream is down").isEqualTo(2);
 	}
 
 	@Test
