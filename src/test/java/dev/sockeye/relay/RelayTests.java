@@ -39,7 +39,7 @@ class RelayTests {
 
 	static final int refused = refusedPort();
 
-	static final int secureUpstream = refusedPort();
+	static final int secureUpstream = listenablePort();
 
 	@DynamicPropertySource
 	static void listeners(DynamicPropertyRegistry registry) {
@@ -200,6 +200,24 @@ class RelayTests {
 
 	private TcpClient connect(String listener) {
 		return TcpClient.connect(this.listeners.port(listener));
+	}
+
+	/**
+	 * A port for a listener that must be known before the context starts: free now, and below the ephemeral range
+	 * (32768 and up), so that no client socket of a concurrent test takes it meanwhile.
+	 */
+	private static int listenablePort() {
+		java.util.Random random = new java.util.Random();
+		for (int attempt = 0; attempt < 100; attempt++) {
+			int port = 20000 + random.nextInt(12000);
+			try (ServerSocket socket = new ServerSocket(port)) {
+				return port;
+			}
+			catch (java.io.IOException ex) {
+				// taken: try another
+			}
+		}
+		throw new IllegalStateException("no free port between 20000 and 32000");
 	}
 
 	private static int refusedPort() {
