@@ -109,18 +109,7 @@ class TlsTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "nio", "blocking" })
-	void refusesAClientCertificateTheBundleDoesNotTrust(String io) {
-		String listener = "mtls-" + io;
-		double before = tlsErrors(listener);
-		assertRefused(listener, "rogue-client");
-		await().atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(tlsErrors(listener)).isEqualTo(before + 1));
-		assertServed(listener, "client");
-	}
-
-	@ParameterizedTest
-	@ValueSource(strings = { "nio", "blocking" })
-	void refusesAClientCertificateThatTheBundleDoesNotTrustEvenWhenOnlyWanted(String io) {
+	void refusesAClientCertificateTheBundleDoesNotTrustWhetherNeededOrWanted(String io) {
 		// openssl sends the certificate it is given; a JDK client would send none, as no trusted CA issued it
 		String listener = "mtls-" + io;
 		double before = tlsErrors(listener);
@@ -167,7 +156,7 @@ class TlsTests {
 		double before = messages(listener);
 		List<TcpClient> stalled = new ArrayList<>();
 		try {
-			for (int i = 0; i < 200; i++) {
+			for (int i = 0; i < 1000; i++) {
 				TcpClient client = TcpClient.connect(this.listeners.port(listener));
 				if (i % 2 == 0) {
 					// the start of a TLS record, then nothing
@@ -180,9 +169,10 @@ class TlsTests {
 			for (TcpClient client : stalled) {
 				assertThat(client.readsToEndWithin(5000)).isTrue();
 			}
+			// handshake-timeout (1 s) after the last connect, with slack for a loaded build machine
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(closed(listener, "handshake_timeout")).isEqualTo(200));
+				.untilAsserted(() -> assertThat(closed(listener, "handshake_timeout")).isEqualTo(1000));
 			assertThat(messages(listener)).isEqualTo(before + 1);
 		}
 		finally {
