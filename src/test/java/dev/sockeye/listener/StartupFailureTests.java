@@ -48,6 +48,20 @@ class StartupFailureTests {
 	}
 
 	@Test
+	void unknownSslBundleListsTheBundlesThatExistAndClientAuthNeedsABundle(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run(
+				"--spring.ssl.bundle.pem.devices.keystore.certificate=classpath:tls/server.crt",
+				"--spring.ssl.bundle.pem.devices.keystore.private-key=classpath:tls/server.key",
+				"--sockeye.listeners.a.port=0", "--sockeye.listeners.a.tls.bundle=device",
+				"--sockeye.listeners.b.port=0", "--sockeye.listeners.b.tls.client-auth=need"));
+		assertThat(output).contains("Sockeye's listener configuration is invalid:")
+			.contains("sockeye.listeners.a.tls.bundle is 'device', but there is no such SSL bundle; use one of devices"
+					+ " or define it under spring.ssl.bundle.pem.device")
+			.contains("sockeye.listeners.b.tls.client-auth is need, but sockeye.listeners.b.tls.bundle is not set");
+		assertNoStackTrace(output);
+	}
+
+	@Test
 	void zeroMaxMessageSizeIsRejected(CapturedOutput output) {
 		assertThatException()
 			.isThrownBy(() -> run("--sockeye.listeners.a.port=0", "--sockeye.listeners.a.max-message-size=0"));
