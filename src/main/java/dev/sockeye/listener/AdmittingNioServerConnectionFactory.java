@@ -84,7 +84,7 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 			connection.setTaskExecutor(getTaskExecutor());
 			connection.setLastRead(now);
 			getConnections().put(channel, connection);
-			channel.register(selector, SelectionKey.OP_READ, connection);
+			((FramedNioConnection) connection).registered(channel.register(selector, SelectionKey.OP_READ, connection));
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Could not set up a connection from " + remote + ": " + ex.getMessage());

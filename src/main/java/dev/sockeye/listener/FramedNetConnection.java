@@ -151,6 +151,17 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 	}
 
 	@Override
+	public void abort() {
+		try {
+			this.socket.setSoLinger(true, 0);
+		}
+		catch (IOException ex) {
+			// closed already
+		}
+		close();
+	}
+
+	@Override
 	public void close() {
 		super.close();
 		this.wire.connections().closed(this.stats);

@@ -2,6 +2,7 @@ package dev.sockeye.listener;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -44,6 +45,8 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	private long queuedBytes;
 
+	private volatile SelectionKey key;
+
 	private FrameBuffer buffer;
 
 	private byte[] payload;
@@ -66,6 +69,11 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		catch (IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
 		}
+	}
+
+	/** @param key the connection's key with the listener's selector */
+	void registered(SelectionKey key) {
+		this.key = key;
 	}
 
 	/** Publishes the connection's open event, as Spring Integration's own accept does. */
@@ -269,7 +277,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		this.queuedBytes += kept.remaining();
 		if (this.queuedBytes > this.wire.maxQueuedBytes()) {
 			this.wire.errors().slowReader(this, this.stats, this.queuedBytes);
-			close();
+			abort();
 		}
 	}
 
@@ -318,7 +326,25 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			closeTls();
 		}
 		super.close();
+		// a registered non-blocking channel keeps its socket open until its selectors deregister it: wake them, so
+		// that a close from another thread (a timeout, the endpoint, a drain) takes effect now, not at the next I/O
+		SelectionKey registered = this.key;
+		if (registered != null) {
+			registered.selector().wakeup();
+		}
+		this.wire.flusher().wakeup();
 		this.wire.connections().closed(this.stats);
+	}
+
+	@Override
+	public void abort() {
+		try {
+			this.channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+		}
+		catch (IOException ex) {
+			// closed already
+		}
+		close();
 	}
 
 	/** Says close_notify when nothing is queued before it; never waits for the socket. */

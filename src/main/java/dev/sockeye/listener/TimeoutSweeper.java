@@ -87,7 +87,12 @@ final class TimeoutSweeper implements Runnable {
 					this.metrics.error(ErrorType.TIMEOUT);
 				}
 				stats.closing(reason);
-				stats.connection().close();
+				if (reason == CloseReason.WRITE_TIMEOUT && stats.connection() instanceof FramedConnection framed) {
+					framed.abort();
+				}
+				else {
+					stats.connection().close();
+				}
 				this.closedSinceLog.incrementAndGet();
 			}
 		}

@@ -47,6 +47,11 @@ final class WriteFlusher implements Runnable {
 		this.selector.wakeup();
 	}
 
+	/** Makes the thread look at its keys now: a closed connection's socket is released once they are. */
+	void wakeup() {
+		this.selector.wakeup();
+	}
+
 	@Override
 	public void run() {
 		while (this.running) {

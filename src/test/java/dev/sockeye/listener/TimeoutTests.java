@@ -1,6 +1,7 @@
 package dev.sockeye.listener;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -35,7 +36,10 @@ import static org.awaitility.Awaitility.await;
 		"sockeye.listeners.deaf-blocking.io=blocking",
 		"sockeye.listeners.idle-nio.port=0", "sockeye.listeners.idle-nio.idle-timeout=1s",
 		"sockeye.listeners.idle-blocking.port=0", "sockeye.listeners.idle-blocking.idle-timeout=1s",
-		"sockeye.listeners.idle-blocking.io=blocking" })
+		"sockeye.listeners.idle-blocking.io=blocking",
+		"sockeye.listeners.quiet-nio.port=0", "sockeye.listeners.quiet-nio.write-timeout=1s",
+		"sockeye.listeners.quiet-blocking.port=0", "sockeye.listeners.quiet-blocking.write-timeout=1s",
+		"sockeye.listeners.quiet-blocking.io=blocking" })
 @DirtiesContext
 class TimeoutTests {
 
@@ -111,6 +115,50 @@ class TimeoutTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "nio", "blocking" })
+	void resetsAClientThatStopsReadingEvenWhenNoOtherConnectionHasTraffic(String io) throws Exception {
+		// the replies the client left unread must not keep the socket (and its kernel buffers) open: the close is a
+		// reset, and it takes effect although the listener's selector has nothing else to do
+		String listener = "quiet-" + io;
+		try (Socket deaf = new Socket()) {
+			deaf.setReceiveBufferSize(4096);
+			deaf.connect(new InetSocketAddress("127.0.0.1", this.listeners.port(listener)));
+			OutputStream out = deaf.getOutputStream();
+			byte[] lines = ("y".repeat(1022) + "\r\n").repeat(64).getBytes();
+			double previous = -1;
+			for (int i = 0; i < 400; i++) {
+				out.write(lines);
+				Thread.sleep(50);
+				double sent = sentBytes(listener);
+				if (sent == previous) {
+					break;
+				}
+				previous = sent;
+			}
+			// nothing more is written or read: only the write timeout can close it now, and nothing else wakes the
+			// listener's selector; then the client reads what it was sent before the reset, and the reset
+			Thread.sleep(3000);
+			deaf.setSoTimeout(5000);
+			InputStream in = deaf.getInputStream();
+			byte[] buffer = new byte[65536];
+			long read = 0;
+			boolean reset = false;
+			try {
+				int n;
+				while ((n = in.read(buffer)) >= 0 && read < 1_000_000) {
+					read += n;
+				}
+				reset = read < 1_000_000;
+			}
+			catch (java.net.SocketException ex) {
+				reset = true;
+			}
+			assertThat(reset).as("server reset the connection; the client read %d bytes first", read).isTrue();
+			assertThat(closed(listener, "write_timeout")).isEqualTo(1);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "nio", "blocking" })
 	void closesIdleConnectionsAfterTheIdleTimeout(String io) {
 		String listener = "idle-" + io;
 		try (TcpClient idle = TcpClient.connect(this.listeners.port(listener))) {
@@ -129,6 +177,10 @@ class TimeoutTests {
 		catch (RuntimeException ex) {
 			// already closed by the server: that is the point
 		}
+	}
+
+	private double sentBytes(String listener) {
+		return this.registry.get(TcpMeterNames.SENT_BYTES).tag("listener", listener).counter().count();
 	}
 
 	private double closed(String listener, String reason) {
