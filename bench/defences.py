@@ -2,7 +2,7 @@
 """Measures Sockeye's defences against hostile clients, on real sockets, and prints the figures.
 
 Starts the jar (./mvnw package -DskipTests first) with three listeners, then, in order:
-  slowloris   bench p99 (open loop) without and with 1,000 slowloris clients (a byte a second, no delimiter,
+  slowloris   bench p99 (closed loop, 50 connections) without and with 1,000 slowloris clients (a byte a second, no delimiter,
               reconnecting when closed); how long after its first byte each attacker was closed
   oversize    10 MB without a delimiter and a 4-byte length header claiming 2 GB: time from crossing the limit to
               the close, heap after GC before and after, a bystander's worst echo latency meanwhile
@@ -10,7 +10,8 @@ Starts the jar (./mvnw package -DskipTests first) with three listeners, then, in
   handshakes  1,000 TCP connections to the TLS listener that never handshake: time to their close
   hold        10,000 idle connections held, then served by bench: RSS and heap per connection
   sigterm     SIGTERM during bench with 500 connections: replies lost, readiness before the listener closed, exit
-Usage: bench/defences.py [step ...]   (default: all, in that order; sigterm ends the server)
+              (on a fresh server, so that its counts are the bench's alone)
+Usage: bench/defences.py [step ...]   (default: all, in that order)
 Pins the server to core 0 and the clients to core 1 (taskset). Traffic stays on 127.0.0.1.
 """
 import glob
@@ -68,7 +69,8 @@ def jcmd(pid, *command):
 def heap_after_gc_kib(pid):
     jcmd(pid, 'GC.run')
     info = jcmd(pid, 'GC.heap_info')
-    return int(re.search(r'used (\d+)K', info).group(1))
+    # Serial/Parallel print a line per generation, G1 one for the heap
+    return sum(int(used) for used in re.findall(r'(?:generation|heap|PSYoungGen|ParOldGen)\s+total \d+K, used (\d+)K', info))
 
 
 def rss_mib(pid):
@@ -219,14 +221,14 @@ def time_to_close(sock, payload_chunks, limit_index):
 def step_slowloris(server):
     print(f'\n## slowloris: 1,000 clients, a byte a second, message-timeout {MESSAGE_TIMEOUT}s')
     results = {'without': [], 'with': []}
-    for round_ in range(2):
+    for round_ in range(3):
         for mode in ('without', 'with'):
             attack = None
             if mode == 'with':
                 attack = Slowloris(LINE, 1000)
                 attack.start()
                 time.sleep(2)
-            report, run = bench(LINE, '--rate', '10000')
+            report, run = bench(LINE, seconds=15)
             if attack:
                 attack.stop = True
                 attack.join()
@@ -439,6 +441,11 @@ if __name__ == '__main__':
         time.sleep(3)
         print(f'server pid {server.pid}: RSS {rss_mib(server.pid):.0f} MiB, threads {threads(server.pid)}')
         for name in chosen:
+            if name == 'sigterm' and name != chosen[0]:
+                server.terminate()
+                server.wait()
+                server = start_server()
+                time.sleep(3)
             STEPS[name](server)
     finally:
         if server.poll() is None:

@@ -94,6 +94,10 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 				read = this.tls.read(this.channel, this::decrypted, this::writeOrQueueCopy);
 				if (read > 0) {
 					this.stats.received(read);
+					if (this.tls.hasPartialRecord() && !this.tls.isHandshaking()) {
+						// a record sent a byte at a time is a slowloris too
+						this.stats.partialFrame(true, false);
+					}
 				}
 			}
 			else {

@@ -50,6 +50,11 @@ public final class NonBlockingTls {
 		return this.handshaking;
 	}
 
+	/** @return whether part of a TLS record has arrived and waits for the rest (a frame in the making, for timeouts) */
+	public boolean hasPartialRecord() {
+		return this.pendingInput != null;
+	}
+
 	/** @return the engine */
 	public SSLEngine engine() {
 		return this.engine;

@@ -39,6 +39,7 @@ import static org.awaitility.Awaitility.await;
 		"spring.ssl.bundle.pem.server.truststore.certificate=classpath:tls/ca.crt",
 		"sockeye.listeners.tls-nio.port=0", "sockeye.listeners.tls-nio.tls.bundle=server",
 		"sockeye.listeners.tls-nio.handshake-timeout=1s", "sockeye.listeners.tls-nio.max-message-size=256KB",
+		"sockeye.listeners.tls-nio.message-timeout=1s",
 		"sockeye.listeners.tls-blocking.port=0", "sockeye.listeners.tls-blocking.tls.bundle=server",
 		"sockeye.listeners.tls-blocking.handshake-timeout=1s", "sockeye.listeners.tls-blocking.io=blocking",
 		"sockeye.listeners.tls-blocking.max-message-size=256KB",
@@ -189,6 +190,34 @@ class TlsTests {
 		command.addAll(List.of(options));
 		return ExternalTools.run(Duration.ofSeconds(20), input.getBytes(StandardCharsets.US_ASCII),
 				command.toArray(String[]::new));
+	}
+
+	@Test
+	void closesAClientThatSendsATlsRecordAByteAtATimeAfterTheMessageTimeout() throws Exception {
+		String listener = "tls-nio";
+		double before = closed(listener, "message_timeout");
+		try (java.net.Socket plain = new java.net.Socket("127.0.0.1", this.listeners.port(listener))) {
+			javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) TlsClients.context(null)
+				.getSocketFactory()
+				.createSocket(plain, "localhost", plain.getPort(), false);
+			tls.startHandshake();
+			// an application-data record header claiming 32 bytes, then a byte every 300 ms, below the TLS layer
+			java.io.OutputStream raw = plain.getOutputStream();
+			raw.write(new byte[] { 0x17, 0x03, 0x03, 0x00, 0x20 });
+			boolean reset = false;
+			for (int i = 0; i < 20 && !reset; i++) {
+				Thread.sleep(300);
+				try {
+					raw.write(0);
+				}
+				catch (java.io.IOException ex) {
+					reset = true;
+				}
+			}
+			assertThat(reset || TcpClient.over(plain).readsToEndWithin(1000)).isTrue();
+		}
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(closed(listener, "message_timeout")).isEqualTo(before + 1));
 	}
 
 	private void assertServed(String listener, String certificate) {
