@@ -336,7 +336,9 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		if (registered != null) {
 			registered.selector().wakeup();
 		}
-		this.wire.flusher().wakeup();
+		if (!this.queued.isEmpty()) {
+			this.wire.flusher().wakeup();
+		}
 		this.wire.connections().closed(this.stats);
 	}
 
