@@ -249,7 +249,14 @@ public final class BenchCommand {
 			long lost = 0;
 			long finishedAt = measureAt;
 			String firstError = null;
+			String tls = null;
+			String protocol = null;
 			for (BenchWorker worker : workers) {
+				if (protocol == null && worker.tlsProtocol != null) {
+					protocol = worker.tlsProtocol;
+					tls = protocol + ", " + worker.tlsCipherSuite
+							+ (worker.tlsClientCertificate ? ", client certificate sent" : "");
+				}
 				latency.add(worker.latency);
 				requests += worker.requests;
 				errors += worker.errors;
@@ -268,7 +275,7 @@ public final class BenchCommand {
 			String errorDetail = BenchReport.errorDetail(connectFailures, writeFailures, skipped,
 					this.options.outstandingLimit(), unanswered);
 			return new BenchReport(this.options, measured, requests, latency, errors, errorDetail, mismatches, lost,
-					firstError);
+					firstError, tls, protocol);
 		}
 
 		/** @return the messages of an exception and its causes, as one line */

@@ -13,6 +13,8 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
+import javax.net.ssl.SSLSession;
+
 import dev.sockeye.tls.ClientTls;
 import dev.sockeye.tls.NonBlockingTls;
 import org.HdrHistogram.Histogram;
@@ -177,6 +179,13 @@ final class BenchWorker implements Runnable {
 	String firstError;
 
 	long finishedAt;
+
+	/** The TLS protocol and cipher suite of the first handshake, and whether a client certificate was sent. */
+	String tlsProtocol;
+
+	String tlsCipherSuite;
+
+	boolean tlsClientCertificate;
 
 	// progress figures, published while running when there is a progress line
 
@@ -387,6 +396,12 @@ final class BenchWorker implements Runnable {
 		this.connecting--;
 		this.connected++;
 		this.alive++;
+		if (c.tls != null && this.tlsProtocol == null) {
+			SSLSession session = c.tls.engine().getSession();
+			this.tlsProtocol = session.getProtocol();
+			this.tlsCipherSuite = session.getCipherSuite();
+			this.tlsClientCertificate = session.getLocalCertificates() != null;
+		}
 	}
 
 	private void handshakeFailed(BenchConnection c, Exception ex) {

@@ -83,6 +83,7 @@ class BenchCommandTests {
 		assertThat(result.row("depth")).isEqualTo(Integer.toString(depth));
 		assertThat(result.row("mode")).isEqualTo("closed loop");
 		assertThat(result.row("target")).isEqualTo("127.0.0.1:" + port("echo"));
+		assertThat(result.row("tls")).isEqualTo("off");
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -100,6 +101,7 @@ class BenchCommandTests {
 		Result result = bench(args.toArray(String[]::new));
 		assertThat(result.code).as(result.toString()).isZero();
 		assertThat(result.err).isEmpty();
+		assertThat(result.row("tls")).startsWith("TLSv1.3, TLS_").doesNotContain("client certificate");
 		assertThat(result.number("requests")).isPositive();
 		assertThat(result.number("errors")).isZero();
 		assertThat(result.number("mismatches")).isZero();
@@ -158,6 +160,7 @@ class BenchCommandTests {
 				"--warmup", "300ms");
 		assertThat(result.code).as(result.toString()).isZero();
 		assertThat(result.row("target")).isEqualTo("localhost:" + port("mtls"));
+		assertThat(result.row("tls")).startsWith("TLSv1.3, TLS_").endsWith(", client certificate sent");
 		assertThat(result.number("requests")).isPositive();
 		assertThat(result.number("errors")).isZero();
 		assertThat(result.number("mismatches")).isZero();
@@ -368,6 +371,8 @@ class BenchCommandTests {
 		assertThat(result.code).as(result.toString()).isZero();
 		JsonNode json = JsonMapper.builder().build().readTree(Files.readString(file));
 		assertThat(json.get("target").asString()).isEqualTo(result.row("target"));
+		assertThat(json.get("tls").asBoolean()).isFalse();
+		assertThat(json.get("tlsProtocol").isNull()).isTrue();
 		assertThat(json.get("connections").asInt()).isEqualTo(2);
 		assertThat(json.get("depth").asInt()).isEqualTo(1);
 		assertThat(json.get("size").asInt()).isEqualTo(32);
