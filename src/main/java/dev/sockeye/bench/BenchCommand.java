@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.sockeye.bench.BenchOptions.UsageException;
+import dev.sockeye.tls.ClientTls;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -111,6 +112,16 @@ public final class BenchCommand {
 				this.err.println("sockeye bench: cannot connect to " + o.target() + ": unknown host " + o.host());
 				return NO_CONNECTION;
 			}
+			ClientTls tls = null;
+			if (o.tls() != null) {
+				try {
+					tls = ClientTls.fromPem(o.tls().ca(), o.tls().certificate(), o.tls().key());
+				}
+				catch (RuntimeException ex) {
+					this.err.println("sockeye bench: cannot load the TLS certificates: " + causes(ex));
+					return USAGE;
+				}
+			}
 			BenchFrames frames = new BenchFrames(o.framing(), o.size(), o.expectPrefix());
 			long warmup = o.warmup().toNanos();
 			long duration = o.duration().toNanos();
@@ -122,7 +133,7 @@ public final class BenchCommand {
 			try {
 				for (int t = 0; t < o.threads(); t++) {
 					int count = o.connections() / o.threads() + ((t < o.connections() % o.threads()) ? 1 : 0);
-					workers.add(new BenchWorker(coordinator, address, frames, firstId, count, o, this.progress));
+					workers.add(new BenchWorker(coordinator, address, tls, frames, firstId, count, o, this.progress));
 					firstId += count;
 				}
 			}
@@ -149,7 +160,9 @@ public final class BenchCommand {
 					.filter((e) -> e != null)
 					.findFirst()
 					.orElse("no connection");
-				this.err.println("sockeye bench: cannot connect to " + o.target() + ": " + cause);
+				// a failed TLS handshake names the target already
+				this.err.println("sockeye bench: "
+						+ (cause.contains(o.target()) ? cause : "cannot connect to " + o.target() + ": " + cause));
 				return NO_CONNECTION;
 			}
 			if (this.progress) {
@@ -236,7 +249,14 @@ public final class BenchCommand {
 			long lost = 0;
 			long finishedAt = measureAt;
 			String firstError = null;
+			String tls = null;
+			String protocol = null;
 			for (BenchWorker worker : workers) {
+				if (protocol == null && worker.tlsProtocol != null) {
+					protocol = worker.tlsProtocol;
+					tls = protocol + ", " + worker.tlsCipherSuite
+							+ (worker.tlsClientCertificate ? ", client certificate sent" : "");
+				}
 				latency.add(worker.latency);
 				requests += worker.requests;
 				errors += worker.errors;
@@ -255,7 +275,19 @@ public final class BenchCommand {
 			String errorDetail = BenchReport.errorDetail(connectFailures, writeFailures, skipped,
 					this.options.outstandingLimit(), unanswered);
 			return new BenchReport(this.options, measured, requests, latency, errors, errorDetail, mismatches, lost,
-					firstError);
+					firstError, tls, protocol);
+		}
+
+		/** @return the messages of an exception and its causes, as one line */
+		private static String causes(Throwable ex) {
+			StringBuilder line = new StringBuilder(BenchWorker.describe(ex));
+			for (Throwable cause = ex.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+				String message = BenchWorker.describe(cause);
+				if (line.indexOf(message) < 0) {
+					line.append(": ").append(message);
+				}
+			}
+			return line.toString();
 		}
 
 		private static void join(List<Thread> threads) throws InterruptedException {

@@ -4,12 +4,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 
+import dev.sockeye.tls.NonBlockingTls;
+
 /**
  * The state of one connection, owned by one {@link BenchWorker} thread. Requests are numbered from 0; replies come
  * back in order, so the reply to request {@code received} is the next one to arrive, and its send time is in the
  * worker's ring of send times. Reads and writes go through buffers the worker shares between its connections; a
  * connection holds bytes of its own only in the rare cases where a reply arrives in pieces ({@link #carry}) or the
- * socket does not take a whole write ({@link #overflow}).
+ * socket does not take a whole write ({@link #overflow}). A TLS connection also has its engine; its overflow holds
+ * encrypted bytes.
  */
 final class BenchConnection {
 
@@ -55,6 +58,12 @@ final class BenchConnection {
 
 	/** Request bytes the socket did not take yet, written when it is writable again; null until needed. */
 	ByteBuffer overflow;
+
+	/** The connection's TLS, null on plain TCP. */
+	NonBlockingTls tls;
+
+	/** Writes this connection's TLS records, keeping a copy of what the socket does not take; null on plain TCP. */
+	NonBlockingTls.Output tlsOutput;
 
 	BenchConnection(int id, int ring, SocketChannel channel) {
 		this.id = id;

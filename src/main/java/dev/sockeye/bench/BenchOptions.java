@@ -25,11 +25,12 @@ import dev.sockeye.framing.FramingException;
  * @param json where to write the results as JSON, or {@code null}
  * @param connectTimeout how long to wait for the connections
  * @param threads I/O threads, each with its own selector and share of the connections
+ * @param tls how to connect with TLS, or {@code null} for plain TCP
  * @param help true when only the usage was asked for
  */
 record BenchOptions(String host, int port, int connections, Duration duration, Duration warmup, int size,
 		Framing framing, int depth, double rate, byte[] expectPrefix, String json, Duration connectTimeout,
-		int threads, boolean help) {
+		int threads, Tls tls, boolean help) {
 
 	/** The most requests one connection may have outstanding, in an open loop and as a depth. */
 	static final int MAX_OUTSTANDING = 1024;
@@ -58,6 +59,11 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 			  --json FILE          also write the results to FILE as JSON
 			  --connect-timeout D  how long to wait for the connections (default 5s)
 			  --threads N          I/O threads (default 1)
+			  --tls                connect with TLS, trusting the JDK's certificate authorities; the server's
+			                       certificate must name --host; handshakes count against --connect-timeout
+			  --tls-ca FILE        PEM certificates that verify the server instead (implies --tls)
+			  --tls-cert FILE      PEM client certificate chain for mutual TLS, with --tls-key (implies --tls)
+			  --tls-key FILE       PEM private key of --tls-cert (implies --tls)
 			exit codes: 0 all replies correct, 1 errors, mismatches or lost connections, 2 usage,
 			            3 no connection could be made
 			""";
@@ -83,11 +89,22 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 		String json = null;
 		Duration connectTimeout = Duration.ofSeconds(5);
 		int threads = 1;
+		boolean tls = false;
+		String tlsCa = null;
+		String tlsCert = null;
+		String tlsKey = null;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			if (arg.equals("--help") || arg.equals("-h")) {
 				return new BenchOptions(host, port, connections, duration, warmup, size, framing, depth, rate,
-						expectPrefix, json, connectTimeout, threads, true);
+						expectPrefix, json, connectTimeout, threads, null, true);
+			}
+			if (arg.equals("--tls")) {
+				tls = true;
+				continue;
+			}
+			if (arg.startsWith("--tls=")) {
+				throw new UsageException("--tls takes no value");
 			}
 			if (!arg.startsWith("--") || arg.length() == 2) {
 				throw new UsageException("unexpected argument '" + arg + "'");
@@ -123,6 +140,9 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 				case "json" -> json = nonBlank(name, value);
 				case "connect-timeout" -> connectTimeout = duration(name, value, false);
 				case "threads" -> threads = integer(name, value, 1, 64);
+				case "tls-ca" -> tlsCa = nonBlank(name, value);
+				case "tls-cert" -> tlsCert = nonBlank(name, value);
+				case "tls-key" -> tlsKey = nonBlank(name, value);
 				default -> throw new UsageException("unknown option '--" + name + "'");
 			}
 		}
@@ -133,9 +153,13 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 			throw new UsageException("--depth is for the closed loop; with --rate the schedule decides what is in"
 					+ " flight");
 		}
+		if ((tlsCert == null) != (tlsKey == null)) {
+			throw new UsageException("--tls-cert and --tls-key go together: a client certificate needs its key");
+		}
 		checkFits(framing, size, expectPrefix.length);
+		Tls tlsOptions = (tls || tlsCa != null || tlsCert != null) ? new Tls(tlsCa, tlsCert, tlsKey) : null;
 		return new BenchOptions(host, port, connections, duration, warmup, size, framing, depth, rate, expectPrefix,
-				json, connectTimeout, threads, false);
+				json, connectTimeout, threads, tlsOptions, false);
 	}
 
 	/**
@@ -163,7 +187,7 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 	private static boolean isOption(String name) {
 		return switch (name) {
 			case "host", "port", "connections", "duration", "warmup", "size", "framing", "depth", "rate",
-					"expect-prefix", "json", "connect-timeout", "threads" -> true;
+					"expect-prefix", "json", "connect-timeout", "threads", "tls-ca", "tls-cert", "tls-key" -> true;
 			default -> false;
 		};
 	}
@@ -267,6 +291,16 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 		if (prefixLength + size > MAX_SIZE + 4096) {
 			throw new UsageException("--expect-prefix is too long");
 		}
+	}
+
+	/**
+	 * TLS options, as {@code ClientTls.fromPem} takes them: resource locations, a plain path being a file.
+	 *
+	 * @param ca PEM certificates that verify the server, or {@code null} for the JDK's certificate authorities
+	 * @param certificate the client's PEM certificate chain for mutual TLS, or {@code null}
+	 * @param key the client's PEM private key, or {@code null}
+	 */
+	record Tls(String ca, String certificate, String key) {
 	}
 
 	/** A bad command line: one line for the user, then the usage. */

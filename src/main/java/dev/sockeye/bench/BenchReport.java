@@ -41,8 +41,16 @@ final class BenchReport {
 
 	private final String firstError;
 
+	private final String tls;
+
+	private final String tlsProtocol;
+
+	/**
+	 * @param tls the TLS of the connections for the table (protocol, cipher suite, client certificate), or null
+	 * @param tlsProtocol the negotiated TLS protocol, or null
+	 */
 	BenchReport(BenchOptions options, long measuredNanos, long requests, Histogram latency, long errors,
-			String errorDetail, long mismatches, long lost, String firstError) {
+			String errorDetail, long mismatches, long lost, String firstError, String tls, String tlsProtocol) {
 		this.options = options;
 		this.seconds = String.format(Locale.ROOT, "%.3f", measuredNanos / 1e9);
 		this.requests = requests;
@@ -59,6 +67,8 @@ final class BenchReport {
 		this.mismatches = mismatches;
 		this.lost = lost;
 		this.firstError = firstError;
+		this.tls = tls;
+		this.tlsProtocol = tlsProtocol;
 	}
 
 	/**
@@ -112,6 +122,7 @@ final class BenchReport {
 		BenchOptions o = this.options;
 		StringBuilder table = new StringBuilder();
 		row(table, "target", o.target());
+		row(table, "tls", (o.tls() == null) ? "off" : (this.tls != null) ? this.tls : "on");
 		row(table, "connections", Integer.toString(o.connections()));
 		row(table, "depth", o.openLoop() ? "-" : Integer.toString(o.depth()));
 		row(table, "size", o.size() + " bytes");
@@ -141,6 +152,9 @@ final class BenchReport {
 		StringBuilder json = new StringBuilder(512);
 		json.append("{\n");
 		json.append("  \"target\": ").append(quote(o.target())).append(",\n");
+		json.append("  \"tls\": ").append(o.tls() != null).append(",\n");
+		json.append("  \"tlsProtocol\": ").append((this.tlsProtocol != null) ? quote(this.tlsProtocol) : "null")
+			.append(",\n");
 		json.append("  \"connections\": ").append(o.connections()).append(",\n");
 		json.append("  \"depth\": ").append(o.openLoop() ? "null" : Integer.toString(o.depth())).append(",\n");
 		json.append("  \"size\": ").append(o.size()).append(",\n");

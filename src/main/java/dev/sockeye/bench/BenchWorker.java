@@ -9,8 +9,14 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
+import javax.net.ssl.SSLSession;
+
+import dev.sockeye.tls.ClientTls;
+import dev.sockeye.tls.NonBlockingTls;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
@@ -25,6 +31,11 @@ import org.HdrHistogram.SingleWriterRecorder;
  * Closed loop: every connection keeps {@code depth} requests in flight, each reply sends the next. Open loop: the
  * worker sends on a fixed schedule, connection after connection, whatever the replies, and measures each latency from
  * the request's intended send time, so a stalled server shows in the percentiles instead of slowing the load.
+ * <p>
+ * With TLS every connection has a {@link NonBlockingTls}, and the handshakes are part of connecting. Requests are
+ * built in the same shared buffer and encrypted from it; decrypted replies are copied into the shared input buffer
+ * and parsed there as plain ones are. Plain connections take the same paths as before, TLS being a branch on the
+ * connection.
  */
 final class BenchWorker implements Runnable {
 
@@ -44,9 +55,40 @@ final class BenchWorker implements Runnable {
 	/** How long to wait for outstanding replies at the end; those still missing then are errors. */
 	private static final long DRAIN_NANOS = 2000 * MILLI;
 
+	/** A TLS read this large probably filled the engine's buffer, so there may be more to read at once. */
+	private static final int LARGE_TLS_READ = 16 * 1024;
+
+	/** What a TLS record adds to its bytes at most (header, explicit nonce, MAC or tag, padding), generously. */
+	private static final int TLS_RECORD_OVERHEAD = 128;
+
+	/** The largest TLS record's plain bytes. */
+	private static final int TLS_RECORD = 16 * 1024;
+
 	private final Coordinator coordinator;
 
 	private final InetSocketAddress address;
+
+	/** TLS for every connection, or null for plain TCP. */
+	private final ClientTls tls;
+
+	private final String host;
+
+	private final int port;
+
+	private final String target;
+
+	/** The connections' write lock, as {@link NonBlockingTls} wants one: never contended, the worker is one thread. */
+	private final Lock tlsLock = new ReentrantLock();
+
+	private final NonBlockingTls.PlainInput decrypted = this::decrypted;
+
+	/** The TLS connection being read, whose decrypted bytes {@link #decrypted} takes. */
+	private BenchConnection decrypting;
+
+	/** Connections still connecting (with TLS, until their handshake is done). */
+	private int connecting;
+
+	private final Consumer<SelectionKey> onConnectReady = this::onConnectReady;
 
 	private final BenchFrames frames;
 
@@ -79,6 +121,9 @@ final class BenchWorker implements Runnable {
 	private final ByteBuffer out;
 
 	private final int requestFrame;
+
+	/** Bytes one request takes on the wire at most: its frame, with TLS its records' overhead too. */
+	private final int requestWire;
 
 	/** Capacity of a connection's overflow buffer, allocated when a write is not taken whole. */
 	private final int overflowCapacity;
@@ -135,6 +180,13 @@ final class BenchWorker implements Runnable {
 
 	long finishedAt;
 
+	/** The TLS protocol and cipher suite of the first handshake, and whether a client certificate was sent. */
+	String tlsProtocol;
+
+	String tlsCipherSuite;
+
+	boolean tlsClientCertificate;
+
 	// progress figures, published while running when there is a progress line
 
 	private long completed;
@@ -147,10 +199,14 @@ final class BenchWorker implements Runnable {
 
 	volatile long publishedLost;
 
-	BenchWorker(Coordinator coordinator, InetSocketAddress address, BenchFrames frames, int firstId, int count,
-			BenchOptions options, boolean progress) throws IOException {
+	BenchWorker(Coordinator coordinator, InetSocketAddress address, ClientTls tls, BenchFrames frames, int firstId,
+			int count, BenchOptions options, boolean progress) throws IOException {
 		this.coordinator = coordinator;
 		this.address = address;
+		this.tls = tls;
+		this.host = options.host();
+		this.port = options.port();
+		this.target = options.target();
 		this.frames = frames;
 		this.depth = options.depth();
 		this.rate = options.openLoop() ? options.rate() * count / options.connections() : 0;
@@ -161,6 +217,8 @@ final class BenchWorker implements Runnable {
 		this.expected = ByteBuffer.allocateDirect(this.replyFrame);
 		this.expected.put(frames.reply).clear();
 		this.requestFrame = frames.request.length;
+		this.requestWire = (tls != null)
+				? this.requestFrame + (this.requestFrame / TLS_RECORD + 1) * TLS_RECORD_OVERHEAD : this.requestFrame;
 		this.ringSize = Integer.highestOneBit(Math.max(this.outstandingLimit, 1) * 2 - 1);
 		this.mask = this.ringSize - 1;
 		this.sentAt = new long[count * this.ringSize];
@@ -169,8 +227,8 @@ final class BenchWorker implements Runnable {
 		this.out = ByteBuffer.allocateDirect(Math.max(64 * 1024, this.requestFrame));
 		// the closed loop never has more than depth requests unwritten; the open loop skips sends when this is full
 		this.overflowCapacity = options.openLoop()
-				? Math.max(this.requestFrame, Math.min(64 * 1024, this.requestFrame * this.ringSize))
-				: this.requestFrame * this.depth;
+				? Math.max(this.requestWire, Math.min(64 * 1024, this.requestWire * this.ringSize))
+				: this.requestWire * this.depth;
 		this.connections = new BenchConnection[count];
 		this.pending = new BenchConnection[count];
 		this.firstId = firstId;
@@ -218,7 +276,6 @@ final class BenchWorker implements Runnable {
 
 	private void connect() throws IOException {
 		BenchConnection[] pending = this.connections;
-		int waiting = 0;
 		for (int i = 0; i < pending.length; i++) {
 			SocketChannel channel;
 			try {
@@ -232,65 +289,130 @@ final class BenchWorker implements Runnable {
 			}
 			BenchConnection c = new BenchConnection(this.firstId + i, i * this.ringSize, channel);
 			pending[i] = c;
+			this.connecting++;
 			try {
 				channel.configureBlocking(false);
 				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
 				if (channel.connect(this.address)) {
-					established(c);
+					connected(c);
 				}
 				else {
 					c.key = channel.register(this.selector, SelectionKey.OP_CONNECT, c);
-					waiting++;
 				}
 			}
 			catch (IOException | RuntimeException ex) {
-				connectFailed(c, ex);
+				connectFailed(c, describe(ex));
 			}
 		}
 		long deadline = System.nanoTime() + this.connectTimeout;
-		int[] left = { waiting };
-		while (left[0] > 0) {
+		while (this.connecting > 0) {
 			long remaining = deadline - System.nanoTime();
 			if (remaining <= 0) {
 				break;
 			}
-			this.selector.select((key) -> {
-				BenchConnection c = (BenchConnection) key.attachment();
-				try {
-					if (c.channel.finishConnect()) {
-						left[0]--;
-						established(c);
-					}
-				}
-				catch (IOException | RuntimeException ex) {
-					left[0]--;
-					connectFailed(c, ex);
-				}
-			}, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+			this.selector.select(this.onConnectReady, Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
 		}
 		for (BenchConnection c : pending) {
 			if (c != null && !c.open && c.key != null && c.key.isValid()) {
-				connectFailed(c, new IOException("connect timed out after " + this.coordinator.connectTimeoutText));
+				connectFailed(c, (c.tls != null)
+						? "TLS handshake with " + this.target + " timed out after " + this.coordinator.connectTimeoutText
+						: "connect timed out after " + this.coordinator.connectTimeoutText);
 			}
 		}
 	}
 
-	private void established(BenchConnection c) throws IOException {
+	private void onConnectReady(SelectionKey key) {
+		BenchConnection c = (BenchConnection) key.attachment();
+		if (c.open) {
+			// connected already: what the server says before the load (a TLS session ticket, an alert) is read as usual
+			onReady(key);
+			return;
+		}
+		if (c.tls != null) {
+			// handshaking
+			int ready = key.readyOps();
+			if ((ready & SelectionKey.OP_WRITE) != 0 && c.overflowing()) {
+				writeOverflow(c);
+			}
+			if ((ready & SelectionKey.OP_READ) != 0 && key.isValid()) {
+				readTls(c);
+			}
+			return;
+		}
+		try {
+			if (!c.channel.finishConnect()) {
+				return;
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			connectFailed(c, describe(ex));
+			return;
+		}
+		connected(c);
+	}
+
+	/** The connection's TCP is up: it is established, or with TLS its handshake begins. */
+	private void connected(BenchConnection c) {
+		try {
+			if (this.tls == null) {
+				established(c);
+			}
+			else {
+				startTls(c);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			if (this.tls == null) {
+				connectFailed(c, describe(ex));
+			}
+			else {
+				handshakeFailed(c, ex);
+			}
+		}
+	}
+
+	private void startTls(BenchConnection c) throws IOException {
+		c.tls = new NonBlockingTls(this.tls.newEngine(this.host, this.port), this.tlsLock, () -> {
+		});
+		c.tlsOutput = (records, endOfMessage) -> writeRecords(c, records);
 		if (c.key == null) {
 			c.key = c.channel.register(this.selector, SelectionKey.OP_READ, c);
 		}
 		else {
 			c.key.interestOps(SelectionKey.OP_READ);
 		}
-		c.open = true;
-		this.connected++;
-		this.alive++;
+		c.tls.start(c.tlsOutput);
 	}
 
-	private void connectFailed(BenchConnection c, Exception ex) {
+	/** The connection is ready for the load: connected, and with TLS through its handshake. */
+	private void established(BenchConnection c) throws IOException {
+		if (c.key == null) {
+			c.key = c.channel.register(this.selector, SelectionKey.OP_READ, c);
+		}
+		else if (c.tls == null) {
+			c.key.interestOps(SelectionKey.OP_READ);
+		}
+		c.open = true;
+		this.connecting--;
+		this.connected++;
+		this.alive++;
+		if (c.tls != null && this.tlsProtocol == null) {
+			SSLSession session = c.tls.engine().getSession();
+			this.tlsProtocol = session.getProtocol();
+			this.tlsCipherSuite = session.getCipherSuite();
+			this.tlsClientCertificate = session.getLocalCertificates() != null;
+		}
+	}
+
+	private void handshakeFailed(BenchConnection c, Exception ex) {
+		connectFailed(c, "TLS handshake with " + this.target + " failed: " + describe(ex));
+	}
+
+	private void connectFailed(BenchConnection c, String message) {
+		this.connecting--;
 		this.errors++;
 		this.connectFailures++;
-		error(describe(ex));
+		error(message);
 		if (c.key != null) {
 			c.key.cancel();
 		}
@@ -408,7 +530,7 @@ final class BenchWorker implements Runnable {
 	/** Open loop: sends one request now, stamped with the time it was due. */
 	private void send(BenchConnection c, long intended) {
 		if (c.outstanding() >= this.outstandingLimit
-				|| (c.overflowing() && c.overflow.remaining() < this.requestFrame)) {
+				|| (c.overflowing() && c.overflow.remaining() < this.requestWire)) {
 			this.skipped++;
 			this.errors++;
 			return;
@@ -453,6 +575,10 @@ final class BenchWorker implements Runnable {
 
 	/** Writes the connection's queued requests, straight from the shared buffer unless earlier bytes still wait. */
 	private void write(BenchConnection c) {
+		if (c.tls != null) {
+			writeTls(c);
+			return;
+		}
 		int queued = c.queued;
 		c.queued = 0;
 		long first = c.sent - queued;
@@ -490,6 +616,54 @@ final class BenchWorker implements Runnable {
 		}
 	}
 
+	/** Encrypts the connection's queued requests from the shared buffer; the records go to {@link #writeRecords}. */
+	private void writeTls(BenchConnection c) {
+		int queued = c.queued;
+		c.queued = 0;
+		long first = c.sent - queued;
+		ByteBuffer out = this.out;
+		int perWrite = out.capacity() / this.requestFrame;
+		try {
+			while (queued > 0) {
+				int count = Math.min(queued, perWrite);
+				out.clear();
+				putRequests(out, c, first, count);
+				out.flip();
+				c.tls.write(out, c.tlsOutput);
+				first += count;
+				queued -= count;
+			}
+		}
+		catch (IOException ex) {
+			writeFailed(c, ex);
+		}
+	}
+
+	/**
+	 * Writes TLS records (a handshake's or requests') behind any the socket has not taken yet; keeps a copy of what it
+	 * does not take now, as the records' buffer is reused.
+	 */
+	private void writeRecords(BenchConnection c, ByteBuffer records) throws IOException {
+		if (!c.overflowing()) {
+			c.channel.write(records);
+			if (!records.hasRemaining()) {
+				return;
+			}
+		}
+		ByteBuffer overflow = c.overflow;
+		if (overflow == null || overflow.remaining() < records.remaining()) {
+			int kept = (overflow != null) ? overflow.position() : 0;
+			int capacity = (overflow != null) ? overflow.capacity() * 2 : this.overflowCapacity;
+			ByteBuffer grown = ByteBuffer.allocate(Math.max(capacity, kept + records.remaining()));
+			if (overflow != null) {
+				grown.put(overflow.flip());
+			}
+			c.overflow = grown;
+		}
+		c.overflow.put(records);
+		interest(c, true);
+	}
+
 	private void writeOverflow(BenchConnection c) {
 		ByteBuffer overflow = c.overflow;
 		overflow.flip();
@@ -513,6 +687,11 @@ final class BenchWorker implements Runnable {
 	}
 
 	private void writeFailed(BenchConnection c, IOException ex) {
+		if (!c.open) {
+			// a TLS handshake's records
+			handshakeFailed(c, ex);
+			return;
+		}
 		this.errors++;
 		this.writeFailures++;
 		error("write failed: " + describe(ex));
@@ -525,7 +704,12 @@ final class BenchWorker implements Runnable {
 		BenchConnection c = (BenchConnection) key.attachment();
 		int ready = key.readyOps();
 		if ((ready & SelectionKey.OP_READ) != 0) {
-			read(c);
+			if (c.tls == null) {
+				read(c);
+			}
+			else {
+				readTls(c);
+			}
 		}
 		if (c.open && (ready & SelectionKey.OP_WRITE) != 0 && c.overflowing()) {
 			writeOverflow(c);
@@ -564,6 +748,92 @@ final class BenchWorker implements Runnable {
 		if (!c.open) {
 			return;
 		}
+		keepRest(c);
+	}
+
+	/**
+	 * Reads a TLS connection: the engine decrypts, {@link #decrypted} puts the plain bytes in the shared input buffer
+	 * and parses them as {@link #read} does. While the connection is handshaking, a failure is a failed connect and
+	 * the end of the handshake makes it established.
+	 */
+	private void readTls(BenchConnection c) {
+		ByteBuffer in = this.in;
+		in.clear();
+		if (c.carried > 0) {
+			in.put(c.carry, 0, c.carried);
+			c.carried = 0;
+		}
+		boolean handshaking = !c.open;
+		int n;
+		this.decrypting = c;
+		try {
+			do {
+				n = c.tls.read(c.channel, this.decrypted, c.tlsOutput);
+			}
+			while (n >= LARGE_TLS_READ && !handshaking && c.open);
+		}
+		catch (IOException | RuntimeException ex) {
+			if (handshaking) {
+				handshakeFailed(c, ex);
+			}
+			else {
+				lost(c, ex);
+			}
+			return;
+		}
+		finally {
+			this.decrypting = null;
+		}
+		if (handshaking) {
+			if (n < 0) {
+				connectFailed(c, "TLS handshake with " + this.target + " failed: the server closed the connection");
+				return;
+			}
+			if (c.tls.isHandshaking()) {
+				return;
+			}
+			try {
+				established(c);
+			}
+			catch (IOException | RuntimeException ex) {
+				handshakeFailed(c, ex);
+				return;
+			}
+		}
+		else if (n < 0) {
+			lost(c, null);
+			return;
+		}
+		if (!c.open) {
+			return;
+		}
+		keepRest(c);
+	}
+
+	/** Takes the decrypted bytes of the connection being read into the shared input buffer, parsing as it fills. */
+	private void decrypted(ByteBuffer plain) {
+		BenchConnection c = this.decrypting;
+		ByteBuffer in = this.in;
+		while (plain.hasRemaining()) {
+			int at = in.position();
+			int count = Math.min(in.capacity() - at, plain.remaining());
+			if (count == 0) {
+				// parse always leaves room; this would be a bug
+				throw new IllegalStateException("no room for decrypted bytes");
+			}
+			in.put(at, plain, plain.position(), count);
+			in.position(at + count);
+			plain.position(plain.position() + count);
+			parse(c, System.nanoTime());
+		}
+	}
+
+	/**
+	 * After a read: keeps the start of a reply that has not fully arrived with its connection, and lists the
+	 * connection for writing when its replies queued requests.
+	 */
+	private void keepRest(BenchConnection c) {
+		ByteBuffer in = this.in;
 		int left = in.position();
 		if (left > 0) {
 			// part of a reply: keep it until the rest arrives
@@ -773,7 +1043,7 @@ final class BenchWorker implements Runnable {
 
 	// endings
 
-	private void lost(BenchConnection c, IOException ex) {
+	private void lost(BenchConnection c, Exception ex) {
 		this.lost++;
 		if (ex != null) {
 			error("connection lost: " + describe(ex));
@@ -800,6 +1070,10 @@ final class BenchWorker implements Runnable {
 	private void closeAll() {
 		for (BenchConnection c : this.connections) {
 			if (c != null) {
+				if (c.open && c.tls != null && !c.overflowing()) {
+					// close_notify, best effort, so that the server sees a clean end of TLS
+					c.tls.close((records, endOfMessage) -> c.channel.write(records));
+				}
 				c.open = false;
 				try {
 					c.channel.close();

@@ -12,6 +12,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -24,6 +25,9 @@ import dev.sockeye.framing.FrameBuffer;
 import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.framing.Framing;
 import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.metrics.TcpMeterNames;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,20 +41,33 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * {@code sockeye bench} against a real Sockeye server started by the test, and against small misbehaving servers of
- * the test's own, over real sockets. Performance is measured by hand against the reference harness, not here.
+ * {@code sockeye bench} against a real Sockeye server started by the test (plain, TLS and mutual TLS listeners), and
+ * against small misbehaving servers of the test's own, over real sockets. Performance is measured by hand against the
+ * reference harness, not here.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = { "sockeye.listeners.echo.port=0",
 		"sockeye.listeners.len.port=0", "sockeye.listeners.len.framing=length-header-4",
-		"sockeye.listeners.prefixed.port=0", "sockeye.listeners.prefixed.echo.prefix=Echo: " })
+		"sockeye.listeners.prefixed.port=0", "sockeye.listeners.prefixed.echo.prefix=Echo: ",
+		"spring.ssl.bundle.pem.server.keystore.certificate=classpath:tls/server.crt",
+		"spring.ssl.bundle.pem.server.keystore.private-key=classpath:tls/server.key",
+		"spring.ssl.bundle.pem.server.truststore.certificate=classpath:tls/ca.crt", "sockeye.listeners.tls.port=0",
+		"sockeye.listeners.tls.tls.bundle=server", "sockeye.listeners.tls.max-message-size=256KB",
+		"sockeye.listeners.mtls.port=0", "sockeye.listeners.mtls.tls.bundle=server",
+		"sockeye.listeners.mtls.tls.client-auth=need" })
 class BenchCommandTests {
 
 	private static final Pattern ROW = Pattern.compile("(?m)^(\\S+(?: \\S+)*?)\\s{2,}(.+)$");
 
+	private static final String TLS = "src/test/resources/tls/";
+
 	@Autowired
 	ListenerBootstrap listeners;
+
+	@Autowired
+	MeterRegistry registry;
 
 	@ParameterizedTest(name = "depth {0}")
 	@ValueSource(ints = { 1, 4 })
@@ -66,6 +83,109 @@ class BenchCommandTests {
 		assertThat(result.row("depth")).isEqualTo(Integer.toString(depth));
 		assertThat(result.row("mode")).isEqualTo("closed loop");
 		assertThat(result.row("target")).isEqualTo("127.0.0.1:" + port("echo"));
+		assertThat(result.row("tls")).isEqualTo("off");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "--depth 1 --size 32", "--depth 4 --threads 2 --size 32", "--depth 2 --size 40000",
+			"--rate 400 --size 32" })
+	void runAgainstATlsListenerSucceedsWithEveryReplyMatchingAndTheServerAnsweringEveryRequest(String load) {
+		double opened = count(TcpMeterNames.CONNECTIONS_OPENED, "tls");
+		double received = count(TcpMeterNames.MESSAGES_RECEIVED, "tls");
+		double sent = count(TcpMeterNames.MESSAGES_SENT, "tls");
+		double closedByClient = count(TcpMeterNames.CONNECTIONS_CLOSED, "tls", TcpMeterNames.TAG_REASON, "client");
+		double errors = count(TcpMeterNames.ERRORS, "tls");
+		List<String> args = new ArrayList<>(List.of("--port", port("tls"), "--tls-ca", TLS + "ca.crt",
+				"--connections", "4", "--duration", "1s", "--warmup", "300ms"));
+		args.addAll(List.of(load.split(" ")));
+		Result result = bench(args.toArray(String[]::new));
+		assertThat(result.code).as(result.toString()).isZero();
+		assertThat(result.err).isEmpty();
+		assertThat(result.row("tls")).startsWith("TLSv1.3, TLS_").doesNotContain("client certificate");
+		assertThat(result.number("requests")).isPositive();
+		assertThat(result.number("errors")).isZero();
+		assertThat(result.number("mismatches")).isZero();
+		assertThat(result.number("connections lost")).isZero();
+		// the server saw the four connections through, answered every request it got, and each ended cleanly
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(count(TcpMeterNames.CONNECTIONS_CLOSED, "tls", TcpMeterNames.TAG_REASON,
+					"client"))
+				.isEqualTo(closedByClient + 4));
+		assertThat(count(TcpMeterNames.CONNECTIONS_OPENED, "tls")).isEqualTo(opened + 4);
+		assertThat(count(TcpMeterNames.ERRORS, "tls")).isEqualTo(errors);
+		double answered = count(TcpMeterNames.MESSAGES_SENT, "tls") - sent;
+		assertThat(count(TcpMeterNames.MESSAGES_RECEIVED, "tls") - received).isEqualTo(answered);
+		assertThat(answered).isGreaterThanOrEqualTo(result.number("requests"));
+	}
+
+	@Test
+	void aServerCertificateThatTheGivenCaDidNotSignFailsTheHandshakeAndExitsWithThree() {
+		Result result = bench("--port", port("tls"), "--tls-ca", TLS + "rogue-ca.crt", "--connections", "3",
+				"--duration", "1s");
+		assertThat(result.code).as(result.toString()).isEqualTo(3);
+		assertThat(result.out).isEmpty();
+		assertThat(result.err).hasLineCount(1)
+			.startsWith("sockeye bench: TLS handshake with 127.0.0.1:" + port("tls") + " failed: ")
+			.contains("PKIX path building failed");
+	}
+
+	@Test
+	void aHostNameThatTheServerCertificateDoesNotNameFailsTheHandshake() {
+		// the certificate names localhost and 127.0.0.1; 127.0.0.2 reaches the same listener on Linux
+		Result result = bench("--host", "127.0.0.2", "--port", port("tls"), "--tls-ca", TLS + "ca.crt",
+				"--connections", "1", "--duration", "1s");
+		assertThat(result.code).as(result.toString()).isEqualTo(3);
+		assertThat(result.err).hasLineCount(1)
+			.startsWith("sockeye bench: TLS handshake with 127.0.0.2:" + port("tls") + " failed: ")
+			.containsIgnoringCase("subject alternative names");
+	}
+
+	@Test
+	void aPlainServerThatNeverAnswersTheHandshakeTimesOutAsAConnectFailure() throws IOException {
+		try (LineServer server = new LineServer((line, out) -> {
+		})) {
+			Result result = bench("--port", server.port(), "--tls", "--connections", "2", "--connect-timeout",
+					"500ms", "--duration", "1s");
+			assertThat(result.code).as(result.toString()).isEqualTo(3);
+			assertThat(result.err).hasLineCount(1)
+				.isEqualTo("sockeye bench: TLS handshake with 127.0.0.1:" + server.port() + " timed out after 500ms"
+						+ System.lineSeparator());
+		}
+	}
+
+	@Test
+	void mutualTlsWithTheClientCertificateSucceeds() {
+		Result result = bench("--host", "localhost", "--port", port("mtls"), "--tls-ca", TLS + "ca.crt", "--tls-cert",
+				TLS + "client.crt", "--tls-key", TLS + "client.key", "--connections", "3", "--duration", "1s",
+				"--warmup", "300ms");
+		assertThat(result.code).as(result.toString()).isZero();
+		assertThat(result.row("target")).isEqualTo("localhost:" + port("mtls"));
+		assertThat(result.row("tls")).startsWith("TLSv1.3, TLS_").endsWith(", client certificate sent");
+		assertThat(result.number("requests")).isPositive();
+		assertThat(result.number("errors")).isZero();
+		assertThat(result.number("mismatches")).isZero();
+		assertThat(result.number("connections lost")).isZero();
+	}
+
+	@Test
+	void mutualTlsWithoutAClientCertificateLosesEveryConnectionWhenTheServerRefusesIt() {
+		// TLS 1.3: the client's side of the handshake ends before the server judges its certificate
+		Result result = bench("--port", port("mtls"), "--tls-ca", TLS + "ca.crt", "--connections", "3", "--duration",
+				"1s", "--warmup", "300ms");
+		assertThat(result.code).as(result.toString()).isEqualTo(1);
+		assertThat(result.number("requests")).isZero();
+		assertThat(result.number("connections lost")).isEqualTo(3);
+		assertThat(result.err).hasLineCount(1).contains("3 connections lost");
+	}
+
+	@Test
+	void tlsFilesThatCannotBeReadExitWithTwoAndOneLine() {
+		Result result = bench("--port", port("tls"), "--tls-ca", TLS + "missing.crt");
+		assertThat(result.code).isEqualTo(2);
+		assertThat(result.out).isEmpty();
+		assertThat(result.err).hasLineCount(1)
+			.startsWith("sockeye bench: cannot load the TLS certificates: ")
+			.contains("missing.crt");
 	}
 
 	@Test
@@ -251,6 +371,8 @@ class BenchCommandTests {
 		assertThat(result.code).as(result.toString()).isZero();
 		JsonNode json = JsonMapper.builder().build().readTree(Files.readString(file));
 		assertThat(json.get("target").asString()).isEqualTo(result.row("target"));
+		assertThat(json.get("tls").asBoolean()).isFalse();
+		assertThat(json.get("tlsProtocol").isNull()).isTrue();
 		assertThat(json.get("connections").asInt()).isEqualTo(2);
 		assertThat(json.get("depth").asInt()).isEqualTo(1);
 		assertThat(json.get("size").asInt()).isEqualTo(32);
@@ -275,7 +397,8 @@ class BenchCommandTests {
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "--frobnicate 1", "--port nope", "--port 70000", "--connections 0", "--duration 10x",
 			"--duration 0s", "--framing morse", "--framing raw", "--size 300 --framing length-header-1",
-			"--depth 2000", "--rate -5", "--port", "extra" })
+			"--depth 2000", "--rate -5", "--port", "extra", "--tls=yes", "--tls-cert a.crt", "--tls-key a.key",
+			"--tls-ca" })
 	void badOptionExitsWithTwoAndOneLineBeforeTheUsage(String args) {
 		Result result = bench(args.split(" "));
 		assertThat(result.code).isEqualTo(2);
@@ -288,7 +411,7 @@ class BenchCommandTests {
 	void helpPrintsTheUsageAndExitsWithZero() {
 		Result result = bench("--help");
 		assertThat(result.code).isZero();
-		assertThat(result.out).startsWith("usage: sockeye bench").contains("--expect-prefix");
+		assertThat(result.out).startsWith("usage: sockeye bench").contains("--expect-prefix").contains("--tls-ca");
 	}
 
 	@ParameterizedTest
@@ -304,6 +427,16 @@ class BenchCommandTests {
 		assertThat(buffer.readable()).isZero();
 		assertThat(payload).doesNotContain((byte) '\r', (byte) '\n', (byte) 0, (byte) 2, (byte) 3);
 		assertThat(new String(payload, StandardCharsets.US_ASCII)).matches("0{16}[a-z]{24}");
+	}
+
+	private double count(String meter, String listener, String... tags) {
+		return this.registry.find(meter)
+			.tag(TcpMeterNames.TAG_LISTENER, listener)
+			.tags(tags)
+			.counters()
+			.stream()
+			.mapToDouble(Counter::count)
+			.sum();
 	}
 
 	private String port(String listener) {
