@@ -105,7 +105,8 @@ final class BenchWorker implements Runnable {
 
 	private final Selector selector;
 
-	private final Consumer<SelectionKey> onReady = this::onReady;
+	/** Handles a ready connection during the load: {@link #onReady}, or {@link #onReadyTls} with TLS. */
+	private final Consumer<SelectionKey> onReady;
 
 	/** The expected reply frame, with the tag of the reply being checked written in; position 0, limit its length. */
 	private final ByteBuffer expected;
@@ -204,6 +205,8 @@ final class BenchWorker implements Runnable {
 		this.coordinator = coordinator;
 		this.address = address;
 		this.tls = tls;
+		// chosen once: plain connections run exactly the code they ran before TLS existed
+		this.onReady = (tls != null) ? this::onReadyTls : this::onReady;
 		this.host = options.host();
 		this.port = options.port();
 		this.target = options.target();
@@ -325,7 +328,7 @@ final class BenchWorker implements Runnable {
 		BenchConnection c = (BenchConnection) key.attachment();
 		if (c.open) {
 			// connected already: what the server says before the load (a TLS session ticket, an alert) is read as usual
-			onReady(key);
+			this.onReady.accept(key);
 			return;
 		}
 		if (c.tls != null) {
@@ -704,12 +707,18 @@ final class BenchWorker implements Runnable {
 		BenchConnection c = (BenchConnection) key.attachment();
 		int ready = key.readyOps();
 		if ((ready & SelectionKey.OP_READ) != 0) {
-			if (c.tls == null) {
-				read(c);
-			}
-			else {
-				readTls(c);
-			}
+			read(c);
+		}
+		if (c.open && (ready & SelectionKey.OP_WRITE) != 0 && c.overflowing()) {
+			writeOverflow(c);
+		}
+	}
+
+	private void onReadyTls(SelectionKey key) {
+		BenchConnection c = (BenchConnection) key.attachment();
+		int ready = key.readyOps();
+		if ((ready & SelectionKey.OP_READ) != 0) {
+			readTls(c);
 		}
 		if (c.open && (ready & SelectionKey.OP_WRITE) != 0 && c.overflowing()) {
 			writeOverflow(c);
@@ -748,7 +757,20 @@ final class BenchWorker implements Runnable {
 		if (!c.open) {
 			return;
 		}
-		keepRest(c);
+		int left = in.position();
+		if (left > 0) {
+			// part of a reply: keep it until the rest arrives
+			if (c.carry == null || c.carry.length < left) {
+				c.carry = new byte[Math.max(left, Math.min(2 * this.replyFrame, in.capacity()))];
+			}
+			in.flip();
+			in.get(c.carry, 0, left);
+			c.carried = left;
+		}
+		if (c.queued > 0 && !c.pending) {
+			c.pending = true;
+			this.pending[this.pendingCount++] = c;
+		}
 	}
 
 	/**
@@ -829,8 +851,8 @@ final class BenchWorker implements Runnable {
 	}
 
 	/**
-	 * After a read: keeps the start of a reply that has not fully arrived with its connection, and lists the
-	 * connection for writing when its replies queued requests.
+	 * After a TLS read, as at the end of {@link #read}: keeps the start of a reply that has not fully arrived with its
+	 * connection, and lists the connection for writing when its replies queued requests.
 	 */
 	private void keepRest(BenchConnection c) {
 		ByteBuffer in = this.in;
