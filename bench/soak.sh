@@ -15,7 +15,11 @@ java -Xmx512m -jar "$jar" --server.port=0 --sockeye.listeners.soak.port=$port \
   --sockeye.listeners.soak.max-connections-per-client=0 > /tmp/sockeye-soak.log 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; kill $(jobs -p) 2>/dev/null || true' EXIT
-for i in $(seq 1 300); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+for i in $(seq 1 300); do grep -q "listener 'soak' listening" /tmp/sockeye-soak.log && break; sleep 0.1; done
+if ! kill -0 $server 2>/dev/null || ! grep -q "listener 'soak' listening" /tmp/sockeye-soak.log; then
+  echo "the server did not start (is port $port free? set PORT=...); see /tmp/sockeye-soak.log" >&2
+  exit 1
+fi
 
 sample() {
   jcmd $server GC.run > /dev/null
