@@ -40,6 +40,7 @@ public final class ClientConnections {
 		factory.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
 		factory.setTaskExecutor(readers(host + ":" + port));
 		factory.setLookupHost(false);
+		factory.setSoTcpNoDelay(true);
 		return factory;
 	}
 

@@ -67,6 +67,8 @@ final class ConnectionFactories {
 			factory.setLocalAddress(properties.address());
 		}
 		factory.setLookupHost(false);
+		// each reply is one write: Nagle's algorithm would only hold it back until the client acknowledges the last one
+		factory.setSoTcpNoDelay(true);
 		// Spring Integration's default asks TLS sockets for host name checks, which servers cannot do
 		factory.setTcpSocketSupport(new DefaultTcpSocketSupport(false));
 		factory.setSingleUse(properties.closeAfterReply() || codec.endsWithStream());

@@ -93,6 +93,15 @@ public final class ClientTls {
 			public void postProcessSocket(Socket socket) {
 				if (socket instanceof SSLSocket tls) {
 					tls.setSSLParameters(parameters(tls.getSSLParameters()));
+					try {
+						// here, on the connecting thread and within the read timeout, so that a failure is this
+						// connection's failure; left to the first read or write, Spring Integration's reader thread
+						// and the sender would race to report it
+						tls.startHandshake();
+					}
+					catch (java.io.IOException ex) {
+						throw new java.io.UncheckedIOException(ex);
+					}
 				}
 			}
 
