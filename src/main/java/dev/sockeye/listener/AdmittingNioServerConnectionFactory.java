@@ -24,6 +24,9 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 
 	private static final Log logger = LogFactory.getLog(AdmittingNioServerConnectionFactory.class);
 
+	/** The most connections accepted per selector round. */
+	static final int ACCEPT_BATCH = 64;
+
 	private final FramedConnectionSupport connections;
 
 	private final Admission admission;
@@ -39,7 +42,10 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 	protected void doAccept(Selector selector, ServerSocketChannel server, long now) {
 		try {
 			SocketChannel channel;
-			while ((channel = server.accept()) != null) {
+			int accepted = 0;
+			// a bounded batch, so that a flood of connects cannot hold up reads on open connections: the server channel
+			// stays ready and the rest is accepted after the next select
+			while (accepted++ < ACCEPT_BATCH && (channel = server.accept()) != null) {
 				if (isShuttingDown() || !this.admission.admit(channel.socket().getInetAddress())) {
 					closeQuietly(channel);
 					continue;
