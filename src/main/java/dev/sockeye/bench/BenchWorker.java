@@ -754,22 +754,8 @@ final class BenchWorker implements Runnable {
 				break;
 			}
 		}
-		if (!c.open) {
-			return;
-		}
-		int left = in.position();
-		if (left > 0) {
-			// part of a reply: keep it until the rest arrives
-			if (c.carry == null || c.carry.length < left) {
-				c.carry = new byte[Math.max(left, Math.min(2 * this.replyFrame, in.capacity()))];
-			}
-			in.flip();
-			in.get(c.carry, 0, left);
-			c.carried = left;
-		}
-		if (c.queued > 0 && !c.pending) {
-			c.pending = true;
-			this.pending[this.pendingCount++] = c;
+		if (c.open) {
+			keepRest(c);
 		}
 	}
 
