@@ -21,9 +21,14 @@ final class AdmittingNetServerConnectionFactory extends TcpNetServerConnectionFa
 
 	private final ServerTls tls;
 
+	private final FramedConnectionSupport connections;
+
+	private long harvested;
+
 	AdmittingNetServerConnectionFactory(int port, FramedConnectionSupport connections, Admission admission,
 			ServerTls tls) {
 		super(port);
+		this.connections = connections;
 		this.admission = admission;
 		this.tls = tls;
 		setTcpNetConnectionSupport(connections);
@@ -40,6 +45,16 @@ final class AdmittingNetServerConnectionFactory extends TcpNetServerConnectionFa
 			catch (IOException ex) {
 				// closing
 			}
+		}
+	}
+
+	/** Walks the connections only when one has closed since the last walk (see {@link FramedConnectionSupport#closes()}). */
+	@Override
+	protected void harvestClosedConnections() {
+		long closes = this.connections.closes();
+		if (closes != this.harvested) {
+			this.harvested = closes;
+			super.harvestClosedConnections();
 		}
 	}
 

@@ -7,6 +7,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -30,6 +31,8 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 	private final FramedConnectionSupport connections;
 
 	private final Admission admission;
+
+	private long harvested;
 
 	AdmittingNioServerConnectionFactory(int port, FramedConnectionSupport connections, Admission admission) {
 		super(port);
@@ -55,6 +58,27 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Spring Integration also walks every channel after a select that selected nothing, which is every wakeup, and an
+	 * inline read asks for one: with thousands of idle connections that walk would run between most reads. Its timed
+	 * walk (every {@code nio-harvest-interval}, 2 s) still drops closed channels from the selector's map.
+	 */
+	@Override
+	protected void processNioSelections(int selectionCount, Selector selector, ServerSocketChannel server,
+			Map<SocketChannel, TcpNioConnection> connectionMap) {
+		super.processNioSelections(Math.max(selectionCount, 1), selector, server, connectionMap);
+	}
+
+	/** Walks the connections only when one has closed since the last walk (see {@link FramedConnectionSupport#closes()}). */
+	@Override
+	protected void harvestClosedConnections() {
+		long closes = this.connections.closes();
+		if (closes != this.harvested) {
+			this.harvested = closes;
+			super.harvestClosedConnections();
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.sockeye.metrics.CloseReason;
 import dev.sockeye.metrics.ListenerMetrics;
@@ -21,6 +22,8 @@ final class ListenerConnections {
 	private final CloseReason defaultCloseReason;
 
 	private final Map<String, ConnectionStats> open = new ConcurrentHashMap<>();
+
+	private final AtomicLong closes = new AtomicLong();
 
 	private volatile Admission admission;
 
@@ -57,7 +60,13 @@ final class ListenerConnections {
 				current.release(stats.remoteAddress());
 			}
 			this.metrics.closed(stats.closeReason(this.defaultCloseReason), stats.openNanos());
+			this.closes.incrementAndGet();
 		}
+	}
+
+	/** @return how many connections have closed so far; it changes only after a closed connection reports closed */
+	long closes() {
+		return this.closes.get();
 	}
 
 	long messagesReceived() {
