@@ -3,7 +3,9 @@
 
 Starts the jar (./mvnw package -DskipTests first) with three listeners, then, in order:
   slowloris   bench p99 (open loop, 20,000 req/s over 50 connections) without and with 1,000 slowloris clients (a byte a second, no delimiter,
-              reconnecting when closed); how long after its first byte each attacker was closed
+              reconnecting when closed; bench/slowloris.c, built with gcc); how long after its first byte each attacker
+              was closed. ATTACK_MODE=burst connects them all at once (default spread), ROUNDS=n (default 3),
+              ATTACK_CORE=0 puts the attacker on the server's core (default 1, the load generator's)
   oversize    10 MB without a delimiter and a 4-byte length header claiming 2 GB: time from crossing the limit to
               the close, heap after GC before and after, a bystander's worst echo latency meanwhile
   deaf        a client that writes requests and never reads: bytes it got in, server RSS/heap, time to its close
@@ -116,55 +118,6 @@ def ready(readers, writers=(), timeout=0.5):
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p))] if values else float('nan')
-
-
-class Slowloris(threading.Thread):
-    """Keeps `count` connections sending a byte a second without a delimiter; records each one's life."""
-
-    def __init__(self, port, count):
-        super().__init__(daemon=True)
-        self.port, self.count, self.stop, self.lifetimes, self.failed = port, count, False, [], 0
-
-    def run(self):
-        if os.environ.get('ATTACK_CORE'):
-            # this thread only: to tell the attackers' cost to the server from their cost to the load generator
-            os.sched_setaffinity(0, {int(os.environ['ATTACK_CORE'])})
-        live = {}
-
-        def connect():
-            try:
-                s = socket.create_connection(('127.0.0.1', self.port))
-                s.setblocking(False)
-                live[s] = [None, 0.0]  # first byte time, next send
-            except OSError:
-                self.failed += 1
-        for _ in range(self.count):
-            connect()
-        while not self.stop:
-            now = time.monotonic()
-            for s, state in list(live.items()):
-                if now >= state[1]:
-                    try:
-                        s.send(b'x')
-                        state[0] = state[0] or now
-                        state[1] = now + 1
-                    except OSError:
-                        pass
-            readable, _, _ = ready(list(live), timeout=0.05)
-            for s in readable:
-                try:
-                    data = s.recv(1024)
-                except OSError:
-                    data = b''
-                if not data:
-                    first = live.pop(s)[0]
-                    s.close()
-                    if first is not None:
-                        self.lifetimes.append(time.monotonic() - first)
-                    if not self.stop:
-                        connect()
-        for s in live:
-            s.close()
 
 
 class Bystander(threading.Thread):
