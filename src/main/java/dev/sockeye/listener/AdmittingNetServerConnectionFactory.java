@@ -23,8 +23,6 @@ final class AdmittingNetServerConnectionFactory extends TcpNetServerConnectionFa
 
 	private final FramedConnectionSupport connections;
 
-	private long harvested;
-
 	AdmittingNetServerConnectionFactory(int port, FramedConnectionSupport connections, Admission admission,
 			ServerTls tls) {
 		super(port);
@@ -48,12 +46,10 @@ final class AdmittingNetServerConnectionFactory extends TcpNetServerConnectionFa
 		}
 	}
 
-	/** Walks the connections only when one has closed since the last walk (see {@link FramedConnectionSupport#closes()}). */
+	/** Walks the connections only when one has closed (see {@link FramedConnectionSupport#closedSinceLastWalk()}). */
 	@Override
 	protected void harvestClosedConnections() {
-		long closes = this.connections.closes();
-		if (closes != this.harvested) {
-			this.harvested = closes;
+		if (this.connections.closedSinceLastWalk()) {
 			super.harvestClosedConnections();
 		}
 	}

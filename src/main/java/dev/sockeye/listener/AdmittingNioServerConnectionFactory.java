@@ -32,8 +32,6 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 
 	private final Admission admission;
 
-	private long harvested;
-
 	AdmittingNioServerConnectionFactory(int port, FramedConnectionSupport connections, Admission admission) {
 		super(port);
 		this.connections = connections;
@@ -72,12 +70,10 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 		super.processNioSelections(Math.max(selectionCount, 1), selector, server, connectionMap);
 	}
 
-	/** Walks the connections only when one has closed since the last walk (see {@link FramedConnectionSupport#closes()}). */
+	/** Walks the connections only when one has closed (see {@link FramedConnectionSupport#closedSinceLastWalk()}). */
 	@Override
 	protected void harvestClosedConnections() {
-		long closes = this.connections.closes();
-		if (closes != this.harvested) {
-			this.harvested = closes;
+		if (this.connections.closedSinceLastWalk()) {
 			super.harvestClosedConnections();
 		}
 	}

@@ -16,18 +16,26 @@ final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetCo
 
 	private final ListenerWire wire;
 
+	private long walkedAt;
+
 	FramedConnectionSupport(ListenerWire wire) {
 		this.wire = wire;
 	}
 
 	/**
-	 * @return how many of the listener's connections have closed so far. Spring Integration's factories walk every
+	 * Whether a connection has closed since the last call that answered true. Spring Integration's factories walk every
 	 * connection to drop the closed ones after each select (NIO) or accept (blocking): O(connections) per round, which
 	 * a few thousand idle connections turn into most of the I/O thread's time. Sockeye's factories walk only when this
-	 * count has moved.
+	 * says there is something to drop. Called by the factory's one selector or accept thread.
+	 * @return true when a walk would find a closed connection
 	 */
-	long closes() {
-		return this.wire.connections().closes();
+	boolean closedSinceLastWalk() {
+		long closes = this.wire.connections().closes();
+		if (closes == this.walkedAt) {
+			return false;
+		}
+		this.walkedAt = closes;
+		return true;
 	}
 
 	@Override
