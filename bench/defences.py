@@ -5,7 +5,8 @@ Starts the jar (./mvnw package -DskipTests first) with three listeners, then, in
   slowloris   bench p99 (open loop, 20,000 req/s over 50 connections) without and with 1,000 slowloris clients (a byte a second, no delimiter,
               reconnecting when closed; bench/slowloris.c, built with gcc); how long after its first byte each attacker
               was closed. ATTACK_MODE=burst connects them all at once (default spread), ROUNDS=n (default 3),
-              ATTACK_CORE=0 puts the attacker on the server's core (default 1, the load generator's)
+              ATTACK_CORE=0 puts the attacker on the server's core (default 1, the load generator's); first an
+              unmeasured attack under load, WARM_UP_SECONDS long (default 60), so that the JIT has compiled its paths
   oversize    10 MB without a delimiter and a 4-byte length header claiming 2 GB: time from crossing the limit to
               the close, heap after GC before and after, a bystander's worst echo latency meanwhile
   deaf        a client that writes requests and never reads: bytes it got in, server RSS/heap, time to its close
@@ -36,6 +37,7 @@ JAR = sorted(glob.glob(os.path.join(HERE, 'target', 'sockeye-*.jar')))[0]
 TLS = os.path.join(HERE, 'src', 'test', 'resources', 'tls')
 LINE, LENGTH, SECURE = 18901, 18902, 18903
 MESSAGE_TIMEOUT, WRITE_TIMEOUT, HANDSHAKE_TIMEOUT = 5, 5, 5
+WARM_UP_SECONDS = int(os.environ.get('WARM_UP_SECONDS', '60'))
 LIMIT = 64 * 1024
 LOG = '/tmp/sockeye-defences.log'
 
@@ -192,10 +194,12 @@ def step_slowloris(server):
         return subprocess.Popen(['taskset', '-c', os.environ.get('ATTACK_CORE', '1'), attacker, '127.0.0.1', str(LINE),
                                  '1000', str(for_seconds), '1000', mode], stdout=output, text=True)
     results = {'without': [], 'with': []}
-    # an unmeasured attack first, as a server in service has seen one: the first wave of accepts and reads costs a
-    # one-off stall (measured: p99 169 ms in a first attack round, 3.6 ms in the next, with no attacker closed)
-    warmup = attack(12, subprocess.DEVNULL)
-    bench(LINE, '--rate', '20000', seconds=8)
+    # an unmeasured minute of attack and load first, as a server in service has seen: until the JIT has compiled the
+    # accept, read and close paths, its compilations share the server's only core (measured with JFR and
+    # async-profiler: C2 compiles of 110-666 ms each, and the C2 thread still busier than the I/O thread a minute into
+    # an attack)
+    warmup = attack(WARM_UP_SECONDS + 4, subprocess.DEVNULL)
+    bench(LINE, '--rate', '20000', seconds=WARM_UP_SECONDS)
     warmup.wait()
     for round_ in range(int(os.environ.get('ROUNDS', '3'))):
         for with_attack in (False, True):

@@ -2,6 +2,7 @@ package dev.sockeye.listener;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -83,6 +84,14 @@ final class ListenerConnections {
 
 	Collection<ConnectionInfo> list() {
 		return new ArrayList<>(this.open.values());
+	}
+
+	/**
+	 * @return the open connections as a live view, for walks that run often: no copy, and a connection that opens
+	 * or closes during the walk may or may not be seen
+	 */
+	Collection<ConnectionStats> live() {
+		return Collections.unmodifiableCollection(this.open.values());
 	}
 
 	/**

@@ -13,10 +13,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Enforces a listener's timeouts on every open connection, a few times per shortest timeout: a frame must be complete
- * within {@code message-timeout} of its first byte (the slowloris defence), replies must not wait for the client for
- * longer than {@code write-timeout}, a TLS handshake must finish within {@code handshake-timeout}, and a connection
- * with no traffic either way for {@code idle-timeout} is closed.
+ * Enforces a listener's timeouts on every open connection, fifty times per shortest timeout (every 20 ms to 1 s): a
+ * frame must be complete within {@code message-timeout} of its first byte (the slowloris defence), replies must not
+ * wait for the client for longer than {@code write-timeout}, a TLS handshake must finish within
+ * {@code handshake-timeout}, and a connection with no traffic either way for {@code idle-timeout} is closed.
  * Each closes with its own reason; closes are logged as one summary line per listener at most every ten seconds.
  */
 final class TimeoutSweeper implements Runnable {
@@ -66,7 +66,9 @@ final class TimeoutSweeper implements Runnable {
 		if (shortest == Long.MAX_VALUE) {
 			return;
 		}
-		long period = Math.max(20, Math.min(1000, shortest / 10));
+		// a connection outlives its timeout by at most one period (2% of the shortest timeout, at least 20 ms), and
+		// few connections expire in the same sweep, to be closed together
+		long period = Math.max(20, Math.min(1000, shortest / 50));
 		this.task = scheduler.scheduleWithFixedDelay(this, period, period, TimeUnit.MILLISECONDS);
 	}
 
@@ -79,8 +81,7 @@ final class TimeoutSweeper implements Runnable {
 	@Override
 	public void run() {
 		long now = System.currentTimeMillis();
-		for (ConnectionInfo info : this.connections.list()) {
-			ConnectionStats stats = (ConnectionStats) info;
+		for (ConnectionStats stats : this.connections.live()) {
 			CloseReason reason = expired(stats, now);
 			if (reason != null) {
 				if (reason != CloseReason.IDLE) {
