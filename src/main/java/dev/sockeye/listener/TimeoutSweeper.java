@@ -66,7 +66,7 @@ final class TimeoutSweeper implements Runnable {
 		if (shortest == Long.MAX_VALUE) {
 			return;
 		}
-		// a connection outlives its timeout by at most one period (2% of the shortest timeout, at least 20 ms), and
+		// a connection outlives its timeout by at most one period (2% of the shortest timeout, 20 ms to 1 s), and
 		// few connections expire in the same sweep, to be closed together
 		long period = Math.max(20, Math.min(1000, shortest / 50));
 		this.task = scheduler.scheduleWithFixedDelay(this, period, period, TimeUnit.MILLISECONDS);
