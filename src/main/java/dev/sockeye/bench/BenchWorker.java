@@ -44,6 +44,9 @@ final class BenchWorker implements Runnable {
 
 	private static final long MILLI = 1_000_000L;
 
+	/** How often the warm-up's latencies are thrown away, so that the JIT sees the branch that ends it taken. */
+	private static final long RESET_NANOS = 100 * MILLI;
+
 	private static final long WAIT_NANOS = 100 * MILLI;
 
 	/**
@@ -153,6 +156,9 @@ final class BenchWorker implements Runnable {
 
 	private long measureAt;
 
+	/** When the latencies recorded so far are next thrown away: every tenth of a second of the warm-up, then never. */
+	private long resetAt;
+
 	private long endAt;
 
 	private int alive;
@@ -248,6 +254,7 @@ final class BenchWorker implements Runnable {
 			if (start >= 0 && this.alive > 0) {
 				this.measureAt = start + this.coordinator.warmup;
 				this.endAt = this.measureAt + this.coordinator.duration;
+				this.resetAt = start;
 				if (this.rate > 0) {
 					openLoop(start);
 				}
@@ -446,6 +453,9 @@ final class BenchWorker implements Runnable {
 			if (now >= this.endAt) {
 				break;
 			}
+			if (now >= this.resetAt) {
+				reset(now);
+			}
 			if (progress) {
 				publish();
 			}
@@ -475,6 +485,9 @@ final class BenchWorker implements Runnable {
 			if (now >= endAt) {
 				break;
 			}
+			if (now >= this.resetAt) {
+				reset(now);
+			}
 			while (next <= now) {
 				BenchConnection c = connections[index];
 				if (c != null && c.open) {
@@ -500,11 +513,27 @@ final class BenchWorker implements Runnable {
 	}
 
 	/**
+	 * Ends the warm-up. Its replies were counted and recorded exactly as measured ones are, so that the JIT compiles
+	 * the reply path once, for both: a branch taken only from the end of the warm-up made the JVM deoptimize that path
+	 * there and run it slower for about half a second, and the first measured second's latencies showed it.
+	 */
+	private void reset(long now) {
+		this.requests = 0;
+		this.latency.reset();
+		this.resetAt = (now >= this.measureAt) ? Long.MAX_VALUE : Math.min(now + RESET_NANOS, this.measureAt);
+	}
+
+	/**
 	 * Waits a little for the replies still due, so that the server is not left writing to closed connections, and
 	 * checks them; they are not counted as requests or latencies.
 	 */
 	private void drain() throws IOException {
 		this.draining = true;
+		if (this.resetAt != Long.MAX_VALUE) {
+			// every connection was lost during the warm-up: nothing was measured
+			this.requests = 0;
+			this.latency.reset();
+		}
 		long deadline = System.nanoTime() + DRAIN_NANOS;
 		for (;;) {
 			long due = 0;
@@ -890,7 +919,7 @@ final class BenchWorker implements Runnable {
 		int end = in.position();
 		int pos = 0;
 		int frame = this.replyFrame;
-		boolean measure = now >= this.measureAt && now < this.endAt;
+		boolean measure = !this.draining && now < this.endAt;
 		while (pos < end) {
 			if (c.skipping) {
 				pos = skip(c, pos, end);

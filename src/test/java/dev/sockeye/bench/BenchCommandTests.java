@@ -219,9 +219,10 @@ class BenchCommandTests {
 	}
 
 	@Test
-	void openLoopSendsAtTheRequestedRateWhateverTheConnections() {
+	void openLoopSendsAtTheRequestedRateWhateverTheConnectionsAndCountsNoWarmUpReply() {
+		// 400 requests measured; the 300 of the warm-up would take the count past 500
 		Result result = bench("--port", port("echo"), "--connections", "5", "--rate", "200", "--duration", "2s",
-				"--warmup", "500ms");
+				"--warmup", "1500ms");
 		assertThat(result.code).as(result.toString()).isZero();
 		assertThat(result.row("mode")).isEqualTo("open loop at 200 req/s");
 		assertThat(result.number("requests")).isBetween(300L, 500L);
