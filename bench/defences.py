@@ -6,7 +6,8 @@ Starts the jar (./mvnw package -DskipTests first) with three listeners, then, in
               reconnecting when closed; bench/slowloris.c, built with gcc); how long after its first byte each attacker
               was closed. ATTACK_MODE=burst connects them all at once (default spread), ROUNDS=n (default 3),
               ATTACK_CORE=0 puts the attacker on the server's core (default 1, the load generator's); first an
-              unmeasured attack under load, WARM_UP_SECONDS long (default 60), so that the JIT has compiled its paths
+              unmeasured attack under load, WARM_UP_SECONDS long (default 60), so that the JIT has compiled its paths;
+              each bench warms up for 10 s, and each round's attackers outlast it, so that their exit is not measured
   oversize    10 MB without a delimiter and a 4-byte length header claiming 2 GB: time from crossing the limit to
               the close, heap after GC before and after, a bystander's worst echo latency meanwhile
   deaf        a client that writes requests and never reads: bytes it got in, server RSS/heap, time to its close
@@ -38,6 +39,7 @@ TLS = os.path.join(HERE, 'src', 'test', 'resources', 'tls')
 LINE, LENGTH, SECURE = 18901, 18902, 18903
 MESSAGE_TIMEOUT, WRITE_TIMEOUT, HANDSHAKE_TIMEOUT = 5, 5, 5
 WARM_UP_SECONDS = int(os.environ.get('WARM_UP_SECONDS', '60'))
+BENCH_WARM_UP = 10
 LIMIT = 64 * 1024
 LOG = '/tmp/sockeye-defences.log'
 
@@ -87,10 +89,10 @@ def threads(pid):
         return int(re.search(r'Threads:\s+(\d+)', status.read()).group(1))
 
 
-def bench(port, *options, seconds=20, connections=50):
+def bench(port, *options, seconds=20, connections=50, warmup=3):
     with tempfile.NamedTemporaryFile(suffix='.json') as out:
         run = subprocess.run(['taskset', '-c', '1', 'java', '-jar', JAR, 'bench', '--port', str(port),
-                              '--connections', str(connections), '--duration', f'{seconds}s', '--warmup', '3s',
+                              '--connections', str(connections), '--duration', f'{seconds}s', '--warmup', f'{warmup}s',
                               '--connect-timeout', '30s', '--json', out.name, *options],
                              capture_output=True, text=True)
         try:
@@ -205,12 +207,16 @@ def step_slowloris(server):
         for with_attack in (False, True):
             attack_run = None
             if with_attack:
-                attack_run = attack(seconds + 5, subprocess.PIPE)
+                # outlasts the bench (its JVM's start, warm-up and run), so that the attackers' exit, 1,000 closes at
+                # once, falls outside the measurement
+                attack_run = attack(2 + 1 + BENCH_WARM_UP + seconds + 3, subprocess.PIPE)
                 time.sleep(2)
-            report, run = bench(LINE, '--rate', '20000', seconds=seconds)
+            # the bench's own JVM needs its warm-up too: its JIT compiles on the core it measures from
+            report, run = bench(LINE, '--rate', '20000', seconds=seconds, warmup=BENCH_WARM_UP)
             label = 'with' if with_attack else 'without'
             if attack_run:
                 result = json.loads(attack_run.communicate()[0])
+                time.sleep(2)
                 life = result['lifetimeMillis']
                 print(f'  round {round_ + 1} attackers closed: {result["closed"]}, life after first byte: min '
                       f'{life["min"] / 1000:.2f}s p99 {life["p99"] / 1000:.2f}s max {life["max"] / 1000:.2f}s'
