@@ -16,7 +16,8 @@ Starts the jar (./mvnw package -DskipTests first) with three listeners, then, in
   sigterm     SIGTERM during bench with 500 connections: replies lost, readiness before the listener closed, exit
               (on a fresh server, so that its counts are the bench's alone)
 Usage: bench/defences.py [step ...]   (default: all, in that order)
-Pins the server to core 0 and the clients to core 1 (taskset). Traffic stays on 127.0.0.1.
+Pins the server to core 0 and the clients to core 1 (taskset). Traffic stays on 127.0.0.1. The server runs with
+-Xmx512m and then SERVER_JAVA_OPTS (e.g. SERVER_JAVA_OPTS='-Xmx4g -Xmn2g').
 """
 import glob
 import json
@@ -40,12 +41,13 @@ LINE, LENGTH, SECURE = 18901, 18902, 18903
 MESSAGE_TIMEOUT, WRITE_TIMEOUT, HANDSHAKE_TIMEOUT = 5, 5, 5
 WARM_UP_SECONDS = int(os.environ.get('WARM_UP_SECONDS', '60'))
 BENCH_WARM_UP = 10
+SERVER_JAVA_OPTS = os.environ.get('SERVER_JAVA_OPTS', '').split()
 LIMIT = 64 * 1024
 LOG = '/tmp/sockeye-defences.log'
 
 
 def start_server():
-    args = ['taskset', '-c', '0', 'java', '-Xmx512m', '-jar', JAR, '--server.port=18980',
+    args = ['taskset', '-c', '0', 'java', '-Xmx512m', *SERVER_JAVA_OPTS, '-jar', JAR, '--server.port=18980',
             '--logging.level.org.springframework.boot.availability=DEBUG',
             f'--spring.ssl.bundle.pem.server.keystore.certificate=file:{TLS}/server.crt',
             f'--spring.ssl.bundle.pem.server.keystore.private-key=file:{TLS}/server.key']
