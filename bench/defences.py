@@ -272,21 +272,28 @@ def deaf_client(server, until_blocked):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     s.setblocking(False)
     burst = (b'a' * 1022 + b'\r\n') * 64
-    written, peak_rss, stopped_at, last_sent = 0, rss_mib(server.pid), None, -1.0
+    written, peak_rss, stopped_at, last_sent, still_since = 0, rss_mib(server.pid), None, -1.0, None
     start = time.monotonic()
     while time.monotonic() - start < 60:
         if stopped_at is None:
-            try:
-                written += s.send(burst)
-            except BlockingIOError:
-                pass
-            except OSError:
-                break
+            if still_since is None:
+                try:
+                    written += s.send(burst)
+                except BlockingIOError:
+                    pass
+                except OSError:
+                    break
             if until_blocked:
                 time.sleep(0.05)
                 now_sent = sent_bytes()
-                if now_sent == last_sent:
-                    stopped_at = time.monotonic()
+                if now_sent != last_sent:
+                    still_since = None
+                elif still_since is None:
+                    still_since = time.monotonic()
+                # stopped once the replies have stood still for 250 ms without more requests: a pause of the
+                # server's own (a GC, say) is not the client's socket filling up
+                elif time.monotonic() - still_since >= 0.25:
+                    stopped_at = still_since
                 last_sent = now_sent
         else:
             time.sleep(0.05)
