@@ -20,6 +20,10 @@ public final class StubServer implements AutoCloseable {
 
 	private final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
+	private final List<Thread> handlers = new CopyOnWriteArrayList<>();
+
+	private volatile boolean closed;
+
 	private StubServer(BiConsumer<Socket, InputStream> behaviour) throws IOException {
 		this.server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
 		Thread acceptor = new Thread(() -> {
@@ -27,6 +31,11 @@ public final class StubServer implements AutoCloseable {
 				try {
 					Socket socket = this.server.accept();
 					this.accepted.add(socket);
+					if (this.closed) {
+						// accepted while close() was closing the others: it may have missed this one
+						socket.close();
+						return;
+					}
 					Thread handler = new Thread(() -> {
 						try {
 							behaviour.accept(socket, socket.getInputStream());
@@ -36,6 +45,7 @@ public final class StubServer implements AutoCloseable {
 						}
 					}, "stub-connection");
 					handler.setDaemon(true);
+					this.handlers.add(handler);
 					handler.start();
 				}
 				catch (IOException ex) {
@@ -104,16 +114,32 @@ public final class StubServer implements AutoCloseable {
 		return this.server.getLocalPort();
 	}
 
+	/** Stops accepting, closes every connection and waits for their handlers: nothing answers once this returns. */
 	@Override
 	public void close() {
+		this.closed = true;
 		try {
 			this.server.close();
-			for (Socket socket : this.accepted) {
-				socket.close();
-			}
 		}
 		catch (IOException ex) {
 			// closing
+		}
+		for (Socket socket : this.accepted) {
+			try {
+				socket.close();
+			}
+			catch (IOException ex) {
+				// closing the others all the same
+			}
+		}
+		for (Thread handler : this.handlers) {
+			try {
+				handler.join(5000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
 		}
 	}
 
