@@ -464,7 +464,7 @@ final class BenchWorker implements Runnable {
 			}
 			else if (++idle >= SPINS) {
 				idle = 0;
-				long wait = Math.min(this.endAt - now, WAIT_NANOS);
+				long wait = Math.min(Math.min(this.endAt, this.resetAt) - now, WAIT_NANOS);
 				this.selector.select(this.onReady, (wait + MILLI - 1) / MILLI);
 			}
 			flushPending();
@@ -502,7 +502,7 @@ final class BenchWorker implements Runnable {
 			if (progress) {
 				publish();
 			}
-			long wait = Math.min(next, endAt) - System.nanoTime();
+			long wait = Math.min(Math.min(next, endAt), this.resetAt) - System.nanoTime();
 			if (wait >= MILLI) {
 				this.selector.select(this.onReady, wait / MILLI);
 			}
@@ -513,8 +513,9 @@ final class BenchWorker implements Runnable {
 	}
 
 	/**
-	 * Ends the warm-up. Its replies were counted and recorded exactly as measured ones are, so that the JIT compiles
-	 * the reply path once, for both: a branch taken only from the end of the warm-up made the JVM deoptimize that path
+	 * Throws away the replies counted and latencies recorded so far: every tenth of a second of the warm-up, and at
+	 * its end. Warm-up replies are counted and recorded exactly as measured ones are, so that the JIT compiles the
+	 * reply path once, for both: a branch taken only from the end of the warm-up made the JVM deoptimize that path
 	 * there and run it slower for about half a second, and the first measured second's latencies showed it.
 	 */
 	private void reset(long now) {
