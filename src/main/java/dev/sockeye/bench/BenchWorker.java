@@ -519,9 +519,13 @@ final class BenchWorker implements Runnable {
 	 * there and run it slower for about half a second, and the first measured second's latencies showed it.
 	 */
 	private void reset(long now) {
+		discardRecorded();
+		this.resetAt = (now >= this.measureAt) ? Long.MAX_VALUE : Math.min(now + RESET_NANOS, this.measureAt);
+	}
+
+	private void discardRecorded() {
 		this.requests = 0;
 		this.latency.reset();
-		this.resetAt = (now >= this.measureAt) ? Long.MAX_VALUE : Math.min(now + RESET_NANOS, this.measureAt);
 	}
 
 	/**
@@ -532,8 +536,7 @@ final class BenchWorker implements Runnable {
 		this.draining = true;
 		if (this.resetAt != Long.MAX_VALUE) {
 			// every connection was lost during the warm-up: nothing was measured
-			this.requests = 0;
-			this.latency.reset();
+			discardRecorded();
 		}
 		long deadline = System.nanoTime() + DRAIN_NANOS;
 		for (;;) {

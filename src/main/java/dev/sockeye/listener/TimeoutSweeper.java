@@ -172,42 +172,36 @@ final class TimeoutSweeper implements Runnable {
 
 	/** @return when the connection's earliest timeout runs out as things stand, or {@code Long.MAX_VALUE} */
 	private long deadline(ConnectionStats stats) {
-		long deadline = Long.MAX_VALUE;
-		long handshake = stats.handshakeSinceMillis();
-		if (this.handshakeTimeout > 0 && handshake != 0) {
-			deadline = Math.min(deadline, handshake + this.handshakeTimeout);
-		}
-		long partial = stats.partialSinceMillis();
-		if (this.messageTimeout > 0 && partial != 0) {
-			deadline = Math.min(deadline, partial + this.messageTimeout);
-		}
-		long blocked = stats.writeBlockedSinceMillis();
-		if (this.writeTimeout > 0 && blocked != 0) {
-			deadline = Math.min(deadline, blocked + this.writeTimeout);
-		}
-		if (this.idleTimeout > 0) {
-			deadline = Math.min(deadline, stats.lastActivityMillis() + this.idleTimeout);
-		}
-		return deadline;
+		return Math.min(
+				Math.min(until(stats.handshakeSinceMillis(), this.handshakeTimeout),
+						until(stats.partialSinceMillis(), this.messageTimeout)),
+				Math.min(until(stats.writeBlockedSinceMillis(), this.writeTimeout),
+						until(stats.lastActivityMillis(), this.idleTimeout)));
 	}
 
+	/** @return the timeout that has run out (the first of handshake, message, write, idle), or null */
 	private CloseReason expired(ConnectionStats stats, long now) {
-		long handshake = stats.handshakeSinceMillis();
-		if (this.handshakeTimeout > 0 && handshake != 0 && now - handshake > this.handshakeTimeout) {
+		if (until(stats.handshakeSinceMillis(), this.handshakeTimeout) < now) {
 			return CloseReason.HANDSHAKE_TIMEOUT;
 		}
-		long partial = stats.partialSinceMillis();
-		if (this.messageTimeout > 0 && partial != 0 && now - partial > this.messageTimeout) {
+		if (until(stats.partialSinceMillis(), this.messageTimeout) < now) {
 			return CloseReason.MESSAGE_TIMEOUT;
 		}
-		long blocked = stats.writeBlockedSinceMillis();
-		if (this.writeTimeout > 0 && blocked != 0 && now - blocked > this.writeTimeout) {
+		if (until(stats.writeBlockedSinceMillis(), this.writeTimeout) < now) {
 			return CloseReason.WRITE_TIMEOUT;
 		}
-		if (this.idleTimeout > 0 && now - stats.lastActivityMillis() > this.idleTimeout) {
+		if (until(stats.lastActivityMillis(), this.idleTimeout) < now) {
 			return CloseReason.IDLE;
 		}
 		return null;
+	}
+
+	/**
+	 * @return when a timeout started at {@code since} runs out, or {@code Long.MAX_VALUE} when it is off (0) or has
+	 * not started ({@code since} 0)
+	 */
+	private static long until(long since, long timeout) {
+		return (timeout > 0 && since != 0) ? since + timeout : Long.MAX_VALUE;
 	}
 
 }
