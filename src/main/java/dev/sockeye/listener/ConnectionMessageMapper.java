@@ -3,17 +3,20 @@ package dev.sockeye.listener;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.sockeye.service.FixedHeaders;
+
 import org.springframework.integration.ip.IpHeaders;
-import org.springframework.integration.ip.tcp.connection.SocketInfo;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.integration.ip.tcp.connection.TcpMessageMapper;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * Builds each inbound message with the standard {@link IpHeaders} in one step, from headers computed once per
- * connection. Spring Integration's mapper builds three header maps per message and asks the socket for its local
- * address each time.
+ * Builds each inbound message around headers computed once per connection and shared by all its messages: the
+ * connection id (which the gateway needs to route the reply) and the client's address and port (which services get as
+ * their {@code Peer}). Spring Integration's mapper builds three header maps per message and asks the socket for its
+ * local address each time; then its gateway copies every header twice more per request.
  */
 final class ConnectionMessageMapper extends TcpMessageMapper {
 
@@ -23,7 +26,7 @@ final class ConnectionMessageMapper extends TcpMessageMapper {
 		if (payload == null) {
 			return null;
 		}
-		Map<String, Object> connectionHeaders = (connection instanceof FramedConnection framed)
+		MessageHeaders connectionHeaders = (connection instanceof FramedConnection framed)
 				? framed.messageHeaders() : headersOf(connection);
 		if (headers == null || headers.isEmpty()) {
 			return new GenericMessage<>(payload, connectionHeaders);
@@ -35,20 +38,12 @@ final class ConnectionMessageMapper extends TcpMessageMapper {
 
 	/**
 	 * @param connection a connection
-	 * @return the standard headers of messages from it (host name, IP address, remote port, connection id and local
-	 * address)
+	 * @return the headers of messages from it: connection id, client IP address and port, with no message id or
+	 * timestamp, so that every message can share them
 	 */
-	static Map<String, Object> headersOf(TcpConnection connection) {
-		Map<String, Object> headers = new HashMap<>(8);
-		headers.put(IpHeaders.HOSTNAME, connection.getHostName());
-		headers.put(IpHeaders.IP_ADDRESS, connection.getHostAddress());
-		headers.put(IpHeaders.REMOTE_PORT, connection.getPort());
-		headers.put(IpHeaders.CONNECTION_ID, connection.getConnectionId());
-		SocketInfo socketInfo = connection.getSocketInfo();
-		if (socketInfo != null) {
-			headers.put(IpHeaders.LOCAL_ADDRESS, socketInfo.getLocalAddress());
-		}
-		return Map.copyOf(headers);
+	static MessageHeaders headersOf(TcpConnection connection) {
+		return new FixedHeaders(Map.of(IpHeaders.CONNECTION_ID, connection.getConnectionId(), IpHeaders.IP_ADDRESS,
+				connection.getHostAddress(), IpHeaders.REMOTE_PORT, connection.getPort()));
 	}
 
 }

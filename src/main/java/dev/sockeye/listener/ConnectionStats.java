@@ -1,13 +1,13 @@
 package dev.sockeye.listener;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.sockeye.metrics.CloseReason;
 import dev.sockeye.metrics.ListenerMetrics;
 
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
+import org.springframework.messaging.MessageHeaders;
 
 /**
  * One connection's counters, kept in step with its listener's meters: every byte and message is counted once, here
@@ -44,16 +44,16 @@ final class ConnectionStats implements ConnectionInfo {
 
 	private volatile boolean busy;
 
-	private Map<String, Object> messageHeaders;
+	private MessageHeaders messageHeaders;
 
 	ConnectionStats(TcpConnection connection, ListenerMetrics metrics) {
 		this.connection = connection;
 		this.metrics = metrics;
 	}
 
-	/** @return the standard headers of every message from this connection, computed on first use */
-	Map<String, Object> messageHeaders() {
-		Map<String, Object> headers = this.messageHeaders;
+	/** @return the headers every message from this connection shares, computed on first use */
+	MessageHeaders messageHeaders() {
+		MessageHeaders headers = this.messageHeaders;
 		if (headers == null) {
 			headers = ConnectionMessageMapper.headersOf(this.connection);
 			this.messageHeaders = headers;

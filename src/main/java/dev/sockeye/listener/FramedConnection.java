@@ -1,14 +1,14 @@
 package dev.sockeye.listener;
 
-import java.util.Map;
+import org.springframework.messaging.MessageHeaders;
 
 /**
  * What Sockeye's connections share beyond Spring Integration's {@code TcpConnection}.
  */
 interface FramedConnection {
 
-	/** @return the standard headers of every message from this connection, computed once */
-	Map<String, Object> messageHeaders();
+	/** @return the headers every message from this connection shares, computed once */
+	MessageHeaders messageHeaders();
 
 	/**
 	 * Closes with a reset (SO_LINGER 0): replies the client never read are dropped at once instead of holding kernel

@@ -12,6 +12,7 @@ import org.springframework.integration.handler.AbstractReplyProducingMessageHand
 import org.springframework.integration.ip.IpHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.support.GenericMessage;
 
 /**
  * The end of a listener's flow: calls the listener's {@link SockeyeService} with the message and the peer. A service
@@ -83,7 +84,8 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 					+ peer.connectionId() + "; replying with the error reply", ex);
 			reply = this.errorReply;
 		}
-		return this.replies ? reply : null;
+		// a message as the reply: Spring Integration sends it as it is, with no builder and no header copy
+		return this.replies ? new GenericMessage<>(reply, FixedHeaders.NONE) : null;
 	}
 
 	private static int remotePort(MessageHeaders headers) {

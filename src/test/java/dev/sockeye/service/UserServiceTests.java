@@ -68,10 +68,15 @@ class UserServiceTests {
 
 	@Test
 	void sockeyeServiceBeanSeesWhoSentTheMessage() {
-		try (TcpClient client = TcpClient.connect(this.listeners.port("greeter"))) {
-			client.send("ann\r\n");
-			String reply = new String(client.recv(200), StandardCharsets.UTF_8);
-			assertThat(reply).startsWith("hello ann from 127.0.0.1 on greeter via ").endsWith("\r\n");
+		int port = this.listeners.port("greeter");
+		try (TcpClient client = TcpClient.connect(port)) {
+			for (String name : new String[] { "ann", "bob" }) {
+				client.send(name + "\r\n");
+				String reply = new String(client.recv(200), StandardCharsets.UTF_8);
+				assertThat(reply).startsWith("hello " + name + " from 127.0.0.1:" + client.localPort()
+						+ " on greeter via 127.0.0.1:" + client.localPort() + ":" + port + ":")
+					.endsWith("\r\n");
+			}
 		}
 	}
 
@@ -142,7 +147,8 @@ class UserServiceTests {
 		@Bean
 		SockeyeService greeter() {
 			return (request, peer) -> ("hello " + new String(request, StandardCharsets.UTF_8) + " from "
-					+ peer.remoteAddress() + " on " + peer.listener() + " via " + peer.connectionId())
+					+ peer.remoteAddress() + ":" + peer.remotePort() + " on " + peer.listener() + " via "
+					+ peer.connectionId())
 				.getBytes(StandardCharsets.UTF_8);
 		}
 
