@@ -84,8 +84,11 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 					+ peer.connectionId() + "; replying with the error reply", ex);
 			reply = this.errorReply;
 		}
+		if (!this.replies || reply == null) {
+			return null;
+		}
 		// a message as the reply: Spring Integration sends it as it is, with no builder and no header copy
-		return this.replies ? new GenericMessage<>(reply, FixedHeaders.NONE) : null;
+		return new GenericMessage<>(reply, FixedHeaders.NONE);
 	}
 
 	private static int remotePort(MessageHeaders headers) {
