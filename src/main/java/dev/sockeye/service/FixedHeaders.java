@@ -9,7 +9,8 @@ import org.springframework.messaging.support.GenericMessage;
 /**
  * Message headers without an id or a timestamp, built once and shared by every message that carries them. A
  * {@link GenericMessage} keeps {@link MessageHeaders} as they are, where it would copy any other map and add a fresh
- * id and timestamp; Spring Integration's gateway still gives each request its own id when it copies it for the flow.
+ * id and timestamp. Spring Integration's gateway still gives each request its own id when it copies it for the flow;
+ * a one-way listener's messages reach its service without one.
  */
 public final class FixedHeaders extends MessageHeaders {
 
