@@ -46,10 +46,10 @@ final class AdmittingNetServerConnectionFactory extends TcpNetServerConnectionFa
 		}
 	}
 
-	/** Walks the connections only when one has closed (see {@link FramedConnectionSupport#closedSinceLastWalk()}). */
+	/** Walks the connections only when a walk is due (see {@link FramedConnectionSupport#walkDue()}). */
 	@Override
 	protected void harvestClosedConnections() {
-		if (this.connections.closedSinceLastWalk()) {
+		if (this.connections.walkDue()) {
 			super.harvestClosedConnections();
 		}
 	}

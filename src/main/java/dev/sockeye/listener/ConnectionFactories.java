@@ -12,7 +12,6 @@ import dev.sockeye.tls.ServerTls;
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.DefaultTcpSocketSupport;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
-import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionFactory;
 
 /**
  * Builds a listener's Spring Integration server connection factory with Sockeye's framed connections, a real
@@ -55,11 +54,10 @@ final class ConnectionFactories {
 			factory = net;
 		}
 		else {
-			TcpNioServerConnectionFactory nio = new AdmittingNioServerConnectionFactory(port, connections, admission);
 			Executor workers = service.isBlocking()
 					? Threads.workers("sockeye-" + name + "-worker-", properties.workers()) : null;
-			nio.setTaskExecutor(new ListenerExecutor("sockeye-" + name + "-io", workers));
-			factory = nio;
+			factory = new AdmittingNioServerConnectionFactory(port, connections, admission,
+					new ListenerExecutor("sockeye-" + name + "-io", workers));
 		}
 		factory.setBeanName("sockeye." + name + ".connectionFactory");
 		factory.setBacklog(properties.backlog());

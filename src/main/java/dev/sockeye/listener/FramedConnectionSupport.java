@@ -16,25 +16,39 @@ final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetCo
 
 	private final ListenerWire wire;
 
-	private long walkedAt;
+	static final long WALK_INTERVAL_MILLIS = 250;
+
+	private static final long WALK_INTERVAL_NANOS = WALK_INTERVAL_MILLIS * 1_000_000;
+
+	private long walkedAtCloses;
+
+	private long walkedAtNanos = System.nanoTime() - WALK_INTERVAL_NANOS;
 
 	FramedConnectionSupport(ListenerWire wire) {
 		this.wire = wire;
 	}
 
 	/**
-	 * Whether a connection has closed since the last call that answered true. Spring Integration's factories walk every
-	 * connection to drop the closed ones after each select (NIO) or accept (blocking): O(connections) per round, which
-	 * a few thousand idle connections turn into most of the I/O thread's time. Sockeye's factories walk only when this
-	 * says there is something to drop. Called by the factory's one selector or accept thread.
-	 * @return true when a walk would find a closed connection
+	 * Whether Spring Integration's factory should walk its connections now to drop the closed ones. It walks them all
+	 * after each select (NIO) or accept (blocking): O(connections) per round, which a few thousand idle connections turn
+	 * into most of the I/O thread's time. Sockeye's factories walk only when a connection has closed since the last
+	 * walk, and at most every {@value #WALK_INTERVAL_MILLIS} ms: clients that connect and get closed all the time
+	 * (slowloris attackers timed out and back at once) would otherwise have it walk after nearly every select. A
+	 * closed connection stays in that map until the walk, which is Spring Integration's bookkeeping alone: its socket
+	 * is closed and Sockeye has counted it closed. Called by the factory's one selector or accept thread.
+	 * @return true when a walk is due and would find a closed connection
 	 */
-	boolean closedSinceLastWalk() {
+	boolean walkDue() {
 		long closes = this.wire.connections().closes();
-		if (closes == this.walkedAt) {
+		if (closes == this.walkedAtCloses) {
 			return false;
 		}
-		this.walkedAt = closes;
+		long now = System.nanoTime();
+		if (now - this.walkedAtNanos < WALK_INTERVAL_NANOS) {
+			return false;
+		}
+		this.walkedAtCloses = closes;
+		this.walkedAtNanos = now;
 		return true;
 	}
 
