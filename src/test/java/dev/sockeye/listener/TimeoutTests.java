@@ -31,6 +31,9 @@ import static org.awaitility.Awaitility.await;
 		"sockeye.listeners.slow-nio.port=0", "sockeye.listeners.slow-nio.message-timeout=1s",
 		"sockeye.listeners.slow-blocking.port=0", "sockeye.listeners.slow-blocking.message-timeout=1s",
 		"sockeye.listeners.slow-blocking.io=blocking",
+		"sockeye.listeners.late-nio.port=0", "sockeye.listeners.late-nio.message-timeout=1s",
+		"sockeye.listeners.late-blocking.port=0", "sockeye.listeners.late-blocking.message-timeout=1s",
+		"sockeye.listeners.late-blocking.io=blocking",
 		"sockeye.listeners.deaf-nio.port=0", "sockeye.listeners.deaf-nio.write-timeout=1s",
 		"sockeye.listeners.deaf-blocking.port=0", "sockeye.listeners.deaf-blocking.write-timeout=1s",
 		"sockeye.listeners.deaf-blocking.io=blocking",
@@ -78,6 +81,48 @@ class TimeoutTests {
 		finally {
 			attackers.forEach(TcpClient::close);
 		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "nio", "blocking" })
+	void timesEachFrameFromItsOwnFirstByteNotFromTheDeadlineOfTheLast(String io) throws Exception {
+		String listener = "late-" + io;
+		// one connection in each of the listener's segments: whichever segment the sweeper walks 100-120 ms before the
+		// first frames' deadline queues its connection to be closed then
+		List<TcpClient> clients = new ArrayList<>();
+		try {
+			for (int i = 0; i < ListenerConnections.SEGMENTS; i++) {
+				clients.add(TcpClient.connect(this.listeners.port(listener)));
+			}
+			for (TcpClient client : clients) {
+				client.send("par");
+			}
+			Thread.sleep(900);
+			for (TcpClient client : clients) {
+				client.send("tial\r\n");
+			}
+			for (TcpClient client : clients) {
+				assertThat(client.readText(9)).isEqualTo("partial\r\n");
+			}
+			long second = System.nanoTime();
+			for (TcpClient client : clients) {
+				client.send("x");
+			}
+			// the first frames' deadline passes while the second frames have most of their second left
+			Thread.sleep(700);
+			for (TcpClient client : clients) {
+				assertThat(client.isClosedByServerWithin(1)).isFalse();
+			}
+			for (TcpClient client : clients) {
+				assertThat(client.isClosedByServerWithin(2000)).isTrue();
+			}
+			assertThat(Duration.ofNanos(System.nanoTime() - second)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+		}
+		finally {
+			clients.forEach(TcpClient::close);
+		}
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(closed(listener, "message_timeout")).isEqualTo(ListenerConnections.SEGMENTS));
 	}
 
 	@ParameterizedTest
