@@ -48,7 +48,7 @@ final class ConnectionStats implements ConnectionInfo {
 
 	private MessageHeaders messageHeaders;
 
-	/** Whether the {@link TimeoutSweeper} has it in its list of connections due soon; only its thread uses it. */
+	/** Whether the {@link TimeoutSweeper} has it in its queue of connections due soon; only its thread uses it. */
 	private boolean due;
 
 	ConnectionStats(TcpConnection connection, ListenerMetrics metrics, int segment) {

@@ -14,11 +14,11 @@ import org.springframework.integration.ip.tcp.connection.TcpNioConnectionSupport
  */
 final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetConnectionSupport {
 
-	private final ListenerWire wire;
-
-	static final long WALK_INTERVAL_MILLIS = 250;
+	private static final long WALK_INTERVAL_MILLIS = 250;
 
 	private static final long WALK_INTERVAL_NANOS = WALK_INTERVAL_MILLIS * 1_000_000;
+
+	private final ListenerWire wire;
 
 	private long walkedAtCloses;
 

@@ -22,12 +22,12 @@ import org.springframework.integration.ip.tcp.connection.TcpConnection;
  */
 final class ListenerConnections {
 
+	/** How many segments the open connections are kept in. */
+	static final int SEGMENTS = 5;
+
 	private final ListenerMetrics metrics;
 
 	private final CloseReason defaultCloseReason;
-
-	/** How many segments the open connections are kept in. */
-	static final int SEGMENTS = 5;
 
 	private final List<Map<String, ConnectionStats>> segments = Stream
 		.<Map<String, ConnectionStats>>generate(ConcurrentHashMap::new)
