@@ -34,8 +34,10 @@ final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetCo
 	 * into most of the I/O thread's time. Sockeye's factories walk only when a connection has closed since the last
 	 * walk, and at most every {@value #WALK_INTERVAL_MILLIS} ms: clients that connect and get closed all the time
 	 * (slowloris attackers timed out and back at once) would otherwise have it walk after nearly every select. A
-	 * closed connection stays in that map until the walk, which is Spring Integration's bookkeeping alone: its socket
-	 * is closed and Sockeye has counted it closed. Called by the factory's one selector or accept thread.
+	 * closed connection stays in that map until the walk, which comes with the listener's next select or accept once
+	 * the interval has passed (on a listener that then goes quiet, at its next event). The map is Spring Integration's
+	 * bookkeeping alone: the connection's socket is closed and Sockeye has counted it closed. Called by the factory's
+	 * one selector or accept thread.
 	 * @return true when a walk is due and would find a closed connection
 	 */
 	boolean walkDue() {
