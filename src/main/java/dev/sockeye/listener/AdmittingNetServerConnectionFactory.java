@@ -8,6 +8,7 @@ import java.net.Socket;
 
 import dev.sockeye.tls.ServerTls;
 
+import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 
 /**
@@ -46,11 +47,21 @@ final class AdmittingNetServerConnectionFactory extends TcpNetServerConnectionFa
 		}
 	}
 
-	/** Walks the connections only when a walk is due (see {@link FramedConnectionSupport#walkDue()}). */
+	/**
+	 * Drops the connections closed since the last accept from Spring Integration's connection map, one by one,
+	 * instead of its walk of every connection after each accept (see {@link FramedConnectionSupport#forgetClosed}).
+	 */
 	@Override
 	protected void harvestClosedConnections() {
-		if (this.connections.walkDue()) {
-			super.harvestClosedConnections();
+		this.connections.forgetClosed((closed) -> closeConnection(closed.getConnectionId()));
+	}
+
+	/** Drops at once a connection that closed before Spring Integration knew of it: its turn to be dropped is past. */
+	@Override
+	protected void addConnection(TcpConnectionSupport connection) {
+		super.addConnection(connection);
+		if (!connection.isOpen()) {
+			closeConnection(connection.getConnectionId());
 		}
 	}
 

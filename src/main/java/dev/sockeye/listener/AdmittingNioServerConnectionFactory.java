@@ -30,16 +30,11 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 	/** The most connections accepted per selector round. */
 	static final int ACCEPT_BATCH = 64;
 
-	/** Spring Integration's default {@code nio-harvest-interval}. */
-	private static final long CHANNEL_WALK_INTERVAL_MILLIS = 2000;
-
 	private final FramedConnectionSupport connections;
 
 	private final Admission admission;
 
 	private final boolean inline;
-
-	private long nextChannelWalk;
 
 	AdmittingNioServerConnectionFactory(int port, FramedConnectionSupport connections, Admission admission,
 			ListenerExecutor executor) {
@@ -88,11 +83,6 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 			return;
 		}
 		long now = System.currentTimeMillis();
-		if (now >= this.nextChannelWalk) {
-			// as Spring Integration does every nio-harvest-interval: a closed channel leaves the selector's map
-			this.nextChannelWalk = now + CHANNEL_WALK_INTERVAL_MILLIS;
-			connectionMap.keySet().removeIf((channel) -> !channel.isOpen());
-		}
 		harvestClosedConnections();
 		Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
 		while (keys.hasNext()) {
@@ -127,11 +117,26 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 		}
 	}
 
-	/** Walks the connections only when a walk is due (see {@link FramedConnectionSupport#walkDue()}). */
+	/**
+	 * Drops the connections closed since the last round from Spring Integration's connection map and its map of
+	 * channels, one by one, instead of its walks of every connection (see {@link FramedConnectionSupport#forgetClosed}).
+	 * A close from another thread wakes the selector, so they go at once. Runs on the selector thread, which alone
+	 * touches the channel map.
+	 */
 	@Override
 	protected void harvestClosedConnections() {
-		if (this.connections.walkDue()) {
-			super.harvestClosedConnections();
+		this.connections.forgetClosed((closed) -> {
+			closeConnection(closed.getConnectionId());
+			getConnections().remove(((FramedNioConnection) closed).channel());
+		});
+	}
+
+	/** Drops at once a connection that closed before Spring Integration knew of it: its turn to be dropped is past. */
+	@Override
+	protected void addConnection(TcpConnectionSupport connection) {
+		super.addConnection(connection);
+		if (!connection.isOpen()) {
+			closeConnection(connection.getConnectionId());
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -38,6 +39,8 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	private final ConnectionStats stats;
 
 	private final Lock sendLock = new ReentrantLock();
+
+	private final AtomicBoolean closeStarted = new AtomicBoolean();
 
 	private final Deque<Pending> queued = new ArrayDeque<>();
 
@@ -326,6 +329,10 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	@Override
 	public void close() {
+		if (this.closeStarted.getAndSet(true)) {
+			// closed already: Spring Integration closes again as it drops the connection from its map
+			return;
+		}
 		if (this.tls != null && isOpen()) {
 			closeTls();
 		}

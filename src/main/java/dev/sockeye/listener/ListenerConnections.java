@@ -5,9 +5,10 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import dev.sockeye.metrics.CloseReason;
@@ -36,7 +37,7 @@ final class ListenerConnections {
 
 	private final AtomicInteger opens = new AtomicInteger();
 
-	private final AtomicLong closes = new AtomicLong();
+	private final Queue<TcpConnection> closedSinceTaken = new ConcurrentLinkedQueue<>();
 
 	private volatile Admission admission;
 
@@ -74,13 +75,18 @@ final class ListenerConnections {
 				current.release(stats.remoteAddress());
 			}
 			this.metrics.closed(stats.closeReason(this.defaultCloseReason), stats.openNanos());
-			this.closes.incrementAndGet();
+			this.closedSinceTaken.add(stats.connection());
 		}
 	}
 
-	/** @return how many connections have closed so far; it changes only after a closed connection reports closed */
-	long closes() {
-		return this.closes.get();
+	/**
+	 * For the listener's connection factory, which drops closed connections from Spring Integration's maps: each
+	 * closed connection once, in the order they closed. Its factory takes them after each select or accept, so the
+	 * queue holds only what closed since then.
+	 * @return a connection closed since it was last asked, or {@code null} when there is none
+	 */
+	TcpConnection takeClosed() {
+		return this.closedSinceTaken.poll();
 	}
 
 	long messagesReceived() {

@@ -3,11 +3,13 @@ package dev.sockeye.listener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.sockeye.metrics.TcpMeterNames;
 import dev.sockeye.support.TcpClient;
@@ -18,7 +20,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.integration.ip.tcp.connection.AbstractConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
+import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionFactory;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,7 +48,10 @@ import static org.awaitility.Awaitility.await;
 		"sockeye.listeners.idle-blocking.io=blocking",
 		"sockeye.listeners.quiet-nio.port=0", "sockeye.listeners.quiet-nio.write-timeout=1s",
 		"sockeye.listeners.quiet-blocking.port=0", "sockeye.listeners.quiet-blocking.write-timeout=1s",
-		"sockeye.listeners.quiet-blocking.io=blocking" })
+		"sockeye.listeners.quiet-blocking.io=blocking",
+		"sockeye.listeners.churn-nio.port=0", "sockeye.listeners.churn-nio.message-timeout=1s",
+		"sockeye.listeners.churn-blocking.port=0", "sockeye.listeners.churn-blocking.message-timeout=1s",
+		"sockeye.listeners.churn-blocking.io=blocking" })
 @DirtiesContext
 class TimeoutTests {
 
@@ -213,6 +222,58 @@ class TimeoutTests {
 		}
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(closed(listener, "idle")).isEqualTo(1));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "nio", "blocking" })
+	void forgetsClosedConnectionsSoThatClientsComingAndGoingGrowNothing(String io) {
+		String listener = "churn-" + io;
+		int port = this.listeners.port(listener);
+		List<TcpClient> keepers = new ArrayList<>();
+		List<TcpClient> attackers = new ArrayList<>();
+		try {
+			for (int i = 0; i < 3; i++) {
+				keepers.add(TcpClient.connect(port));
+			}
+			for (int round = 0; round < 3; round++) {
+				for (int i = 0; i < 20; i++) {
+					attackers.add(TcpClient.connect(port).send("x"));
+					try (TcpClient visitor = TcpClient.connect(port)) {
+						visitor.send("hi\r\n");
+						assertThat(visitor.readText(4)).isEqualTo("hi\r\n");
+					}
+				}
+			}
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				assertThat(closed(listener, "message_timeout")).isEqualTo(60);
+				assertThat(closed(listener, "client")).isEqualTo(60);
+			});
+			for (TcpClient keeper : keepers) {
+				keeper.send("still\r\n");
+				assertThat(keeper.readText(7)).isEqualTo("still\r\n");
+			}
+			// a blocking listener drops closed connections after its next accept
+			keepers.add(TcpClient.connect(port).send("new\r\n"));
+			assertThat(keepers.get(3).readText(5)).isEqualTo("new\r\n");
+			AbstractServerConnectionFactory factory = this.listeners.listeners().get(listener).factory();
+			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+				assertThat(springIntegrationMap(factory, AbstractConnectionFactory.class, "connections")).hasSize(4);
+				if (factory instanceof TcpNioServerConnectionFactory) {
+					assertThat(springIntegrationMap(factory, TcpNioServerConnectionFactory.class, "channelMap")).hasSize(4);
+				}
+			});
+		}
+		finally {
+			keepers.forEach(TcpClient::close);
+			attackers.forEach(TcpClient::close);
+		}
+	}
+
+	/** Spring Integration's private bookkeeping, which has no public size. */
+	private static Map<?, ?> springIntegrationMap(Object factory, Class<?> owner, String name) {
+		Field field = ReflectionUtils.findField(owner, name);
+		ReflectionUtils.makeAccessible(field);
+		return (Map<?, ?>) ReflectionUtils.getField(field, factory);
 	}
 
 	private static void trySend(TcpClient client, String text) {
