@@ -21,14 +21,16 @@ import org.apache.commons.logging.LogFactory;
  * {@code idle-timeout} is closed. Each closes with its own reason; closes are logged as one summary line per listener
  * at most every ten seconds.
  * <p>
- * Every tick (250 per shortest timeout: every 20 ms to 1 s) it walks one of the listener's five segments of connections
- * (see {@link ListenerConnections}), so each connection is looked at every fifth tick, and a listener with many
- * connections is neither walked 250 times per timeout nor walked whole in one go. Those that may expire before their
- * segment's next turn go into a queue by deadline, and the sweeper wakes at each deadline in it, closing connections
- * one by one as they expire, to the millisecond. Slowloris clients that arrived together expire together: a thousand
- * of them closed twenty per 20 ms tick, and the reconnects that followed, stalled everyone else's replies for about a
+ * Every tick ({@value #TICKS_PER_SHORTEST_TIMEOUT} per shortest timeout: every 20 ms to 1 s) it walks one of the
+ * listener's five segments of connections (see {@link ListenerConnections}), so each connection is looked at every
+ * fifth tick, ten times per timeout, and a listener with many connections is never walked whole in one go. Those that
+ * may expire before their segment's next turn go into a queue by deadline, and the sweeper wakes at each deadline in
+ * it, closing connections one by one as they expire, to the millisecond: the ticks only have to come often enough for
+ * the queue to take each connection in time. Slowloris clients that arrived together expire together: a thousand of
+ * them closed twenty per 20 ms tick, and the reconnects that followed, stalled everyone else's replies for about a
  * millisecond each tick on a server with one core (bench/defences.py, this machine), where one at a time they cost
- * tens of microseconds each.
+ * tens of microseconds each. And at 250 ticks per timeout, walking a fifth of those thousand every 20 ms took about
+ * 100 us a tick, mostly cache misses, delaying the replies due meanwhile.
  */
 final class TimeoutSweeper implements Runnable {
 
@@ -37,6 +39,9 @@ final class TimeoutSweeper implements Runnable {
 	private static final long LOG_INTERVAL_MILLIS = 10_000;
 
 	private static final int SEGMENTS = ListenerConnections.SEGMENTS;
+
+	/** Ticks per shortest timeout; each connection is looked at every {@code SEGMENTS} ticks. */
+	private static final int TICKS_PER_SHORTEST_TIMEOUT = 50;
 
 	private final String listener;
 
@@ -93,7 +98,7 @@ final class TimeoutSweeper implements Runnable {
 			return;
 		}
 		this.scheduler = scheduler;
-		this.tickMillis = Math.max(20, Math.min(1000, shortest / 250));
+		this.tickMillis = Math.max(20, Math.min(1000, shortest / TICKS_PER_SHORTEST_TIMEOUT));
 		this.nextTick = System.currentTimeMillis() + this.tickMillis;
 		this.task = scheduler.schedule(this, this.tickMillis, TimeUnit.MILLISECONDS);
 	}
