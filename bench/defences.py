@@ -7,7 +7,10 @@ Starts the jar (./mvnw package -DskipTests first) with three listeners, then, in
               was closed. ATTACK_MODE=burst connects them all at once (default spread), ROUNDS=n (default 3),
               ATTACK_CORE=0 puts the attacker on the server's core (default 1, the load generator's); first an
               unmeasured attack under load, WARM_UP_SECONDS long (default 60), so that the JIT has compiled its paths;
-              each bench warms up for 10 s, and each round's attackers outlast it, so that their exit is not measured
+              each bench warms up for 10 s, and each round's attackers outlast it, so that their exit is not measured.
+              Then the same rounds against reference servers of ../shared/bench (REFERENCES, default "epoll netty";
+              built by its build.sh into BENCH_BIN, default /tmp/sockeye-bench), which close no attacker, and the
+              ratios side by side
   oversize    10 MB without a delimiter and a 4-byte length header claiming 2 GB: time from crossing the limit to
               the close, heap after GC before and after, a bystander's worst echo latency meanwhile
   deaf        a client that writes requests and never reads: bytes it got in, server RSS/heap, time to its close
@@ -44,6 +47,9 @@ BENCH_WARM_UP = 10
 SERVER_JAVA_OPTS = os.environ.get('SERVER_JAVA_OPTS', '').split()
 LIMIT = 64 * 1024
 LOG = '/tmp/sockeye-defences.log'
+SHARED_BENCH = os.environ.get('SHARED_BENCH', os.path.join(HERE, '..', 'shared', 'bench'))
+BENCH_BIN = os.environ.get('BENCH_BIN', '/tmp/sockeye-bench')
+REFERENCE_PORT = 18904
 
 
 def start_server():
@@ -60,14 +66,20 @@ def start_server():
                  f'--sockeye.listeners.{name}.max-connections=20000',
                  f'--sockeye.listeners.{name}.max-connections-per-client=0']
         args += [f'--sockeye.listeners.{name}.{e}' for e in extra]
-    server = subprocess.Popen(args, stdout=open(LOG, 'w'), stderr=subprocess.STDOUT)
+    return accepting(subprocess.Popen(args, stdout=open(LOG, 'w'), stderr=subprocess.STDOUT), SECURE,
+                     'server did not start; see ' + LOG)
+
+
+def accepting(process, port, failure):
+    """Waits up to 30 s for the process to accept connections on the port; exits with the failure otherwise."""
     for _ in range(300):
         try:
-            socket.create_connection(('127.0.0.1', SECURE), timeout=1).close()
-            return server
+            socket.create_connection(('127.0.0.1', port), timeout=1).close()
+            return process
         except OSError:
             time.sleep(0.1)
-    raise SystemExit('server did not start; see ' + LOG)
+    process.terminate()
+    raise SystemExit(failure)
 
 
 def jcmd(pid, *command):
@@ -192,10 +204,38 @@ def slowloris_attacker():
 def step_slowloris(server):
     mode = os.environ.get('ATTACK_MODE', 'spread')
     print(f'\n## slowloris: 1,000 clients ({mode}), a byte a second, message-timeout {MESSAGE_TIMEOUT}s')
+    ratios = {'sockeye': slowloris_rounds(LINE, mode)}
+    # the same rounds against reference servers of ../shared/bench, which close no attacker: what this machine's
+    # shared cores and loopback cost the bench under the attack, whatever the server does
+    for name in os.environ.get('REFERENCES', 'epoll netty').split():
+        reference = start_reference(name)
+        try:
+            print(f'  reference {name}: {" ".join(reference.args[3:])}')
+            ratios[name] = slowloris_rounds(REFERENCE_PORT, mode)
+        finally:
+            reference.terminate()
+            reference.wait()
+    print('  p99 with / without attackers (medians), same run: '
+          + ', '.join(f'{name} {ratio:.3f}' for name, ratio in ratios.items()))
+
+
+def start_reference(name):
+    """Starts a reference server of ../shared/bench (built by its build.sh) on REFERENCE_PORT, pinned to core 0."""
+    if not os.path.exists(os.path.join(BENCH_BIN, 'peer_epoll')):
+        subprocess.run([os.path.join(SHARED_BENCH, 'build.sh')], check=True, stdout=subprocess.DEVNULL)
+    command = {'epoll': [os.path.join(BENCH_BIN, 'peer_epoll'), str(REFERENCE_PORT)],
+               'netty': ['java', '-Xmx512m', '-jar', os.path.join(BENCH_BIN, 'peer-netty.jar'), str(REFERENCE_PORT),
+                         '1']}[name]
+    return accepting(subprocess.Popen(['taskset', '-c', '0', *command], stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.STDOUT), REFERENCE_PORT, f'reference {name} did not start')
+
+
+def slowloris_rounds(port, mode):
+    """Bench p99 without and with the attack, ROUNDS times; returns the ratio of the medians."""
     attacker, seconds = slowloris_attacker(), 15
 
     def attack(for_seconds, output):
-        return subprocess.Popen(['taskset', '-c', os.environ.get('ATTACK_CORE', '1'), attacker, '127.0.0.1', str(LINE),
+        return subprocess.Popen(['taskset', '-c', os.environ.get('ATTACK_CORE', '1'), attacker, '127.0.0.1', str(port),
                                  '1000', str(for_seconds), '1000', mode], stdout=output, text=True)
     results = {'without': [], 'with': []}
     # an unmeasured minute of attack and load first, as a server in service has seen: until the JIT has compiled the
@@ -203,7 +243,7 @@ def step_slowloris(server):
     # async-profiler: C2 compiles of 110-666 ms each, and the C2 thread still busier than the I/O thread a minute into
     # an attack)
     warmup = attack(WARM_UP_SECONDS + 4, subprocess.DEVNULL)
-    bench(LINE, '--rate', '20000', seconds=WARM_UP_SECONDS)
+    bench(port, '--rate', '20000', seconds=WARM_UP_SECONDS)
     warmup.wait()
     for round_ in range(int(os.environ.get('ROUNDS', '3'))):
         for with_attack in (False, True):
@@ -214,21 +254,21 @@ def step_slowloris(server):
                 attack_run = attack(2 + 1 + BENCH_WARM_UP + seconds + 3, subprocess.PIPE)
                 time.sleep(2)
             # the bench's own JVM needs its warm-up too: its JIT compiles on the core it measures from
-            report, run = bench(LINE, '--rate', '20000', seconds=seconds, warmup=BENCH_WARM_UP)
+            report, run = bench(port, '--rate', '20000', seconds=seconds, warmup=BENCH_WARM_UP)
             label = 'with' if with_attack else 'without'
             if attack_run:
                 result = json.loads(attack_run.communicate()[0])
                 time.sleep(2)
                 life = result['lifetimeMillis']
-                print(f'  round {round_ + 1} attackers closed: {result["closed"]}, life after first byte: min '
-                      f'{life["min"] / 1000:.2f}s p99 {life["p99"] / 1000:.2f}s max {life["max"] / 1000:.2f}s'
-                      f' (limit {MESSAGE_TIMEOUT + 1}s); connect failures {result["connectFailures"]}')
+                lived = (f', life after first byte: min {life["min"] / 1000:.2f}s p99 {life["p99"] / 1000:.2f}s max '
+                         f'{life["max"] / 1000:.2f}s (limit {MESSAGE_TIMEOUT + 1}s)') if result['closed'] else ''
+                print(f'  round {round_ + 1} attackers closed: {result["closed"]}{lived}, still open at the end: '
+                      f'{result["stillOpen"]}; connect failures {result["connectFailures"]}')
             latency = report['latencyMicros']
             results[label].append(latency['p99'])
             print(f'  round {round_ + 1} bench {label} attackers: {report["requestsPerSecond"]:.0f} req/s, p50 '
                   f'{latency["p50"]} us, p99 {latency["p99"]} us, errors {report["errors"]}')
-    ratio = statistics.median(results['with']) / statistics.median(results['without'])
-    print(f'  p99 with / without attackers (medians): {ratio:.3f}')
+    return statistics.median(results['with']) / statistics.median(results['without'])
 
 
 def step_oversize(server):
