@@ -173,6 +173,7 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 			connection.setLastRead(now);
 			getConnections().put(channel, connection);
 			((FramedNioConnection) connection).registered(channel.register(selector, SelectionKey.OP_READ, connection));
+			((FramedNioConnection) connection).greet();
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Could not set up a connection from " + remote + ": " + ex.getMessage());

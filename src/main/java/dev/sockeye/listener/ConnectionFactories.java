@@ -22,16 +22,16 @@ final class ConnectionFactories {
 	private ConnectionFactories() {
 	}
 
-	private static byte[] badInputReply(ListenerProperties properties, FrameCodec replyCodec) {
-		String text = properties.badInputReply();
-		if (text == null || text.isEmpty()) {
+	/** @return the text framed as a reply, or {@code null} for none (the validator has checked that it fits) */
+	private static byte[] framed(String property, String text, FrameCodec replyCodec) {
+		if (text == null) {
 			return null;
 		}
 		try {
 			return replyCodec.frame(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
 		}
 		catch (dev.sockeye.framing.FramingException ex) {
-			throw new IllegalStateException("bad-input-reply cannot be framed: " + ex.getMessage(), ex);
+			throw new IllegalStateException(property + " cannot be framed: " + ex.getMessage(), ex);
 		}
 	}
 
@@ -40,11 +40,16 @@ final class ConnectionFactories {
 			WriteFlusher flusher, ServerTls tls) {
 		int maxSize = (int) properties.maxMessageSize().toBytes();
 		FrameCodec codec = properties.framing().codec(maxSize);
-		FrameCodec replyCodec = properties.effectiveReplyFraming().codec(maxSize);
+		FrameCodec replyCodec = properties.effectiveReplyFraming()
+			.codec((int) properties.effectiveMaxReplySize().toBytes());
+		String badInputReply = properties.badInputReply().isEmpty() ? null : properties.badInputReply();
+		Greeting greeting = (properties.greeting() != null)
+				? new Greeting(framed("greeting", properties.greeting(), replyCodec), properties.closeAfterGreeting())
+				: null;
 		FramedConnectionSupport connections = new FramedConnectionSupport(
 				new ListenerWire(codec, replyCodec, new ConnectionErrors(name, connectionRegistry.metrics()),
 						connectionRegistry, flusher, Math.max(256 * 1024, 4L * replyCodec.bufferLimit()),
-						badInputReply(properties, replyCodec), tls));
+						framed("bad-input-reply", badInputReply, replyCodec), greeting, tls));
 		int port = properties.port();
 		AbstractServerConnectionFactory factory;
 		if (properties.io() == Io.BLOCKING) {

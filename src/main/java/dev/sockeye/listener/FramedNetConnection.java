@@ -67,14 +67,39 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 	public Object getPayload() {
 		// back to reading: the previous request, if any, has its reply
 		this.stats.busy(false);
-		if (this.reader == null && this.socket instanceof SSLSocket tls) {
-			handshake(tls);
+		if (this.reader == null) {
+			if (this.socket instanceof SSLSocket tls) {
+				handshake(tls);
+			}
+			greet();
 		}
 		Object payload = super.getPayload();
 		this.stats.busy(true);
 		this.stats.messageReceived();
 		this.stats.partialFrame(this.reader.buffered() > 0, true);
 		return payload;
+	}
+
+	/**
+	 * Sends the listener's greeting, if it has one, before the first read; ends the connection there when the listener
+	 * closes after its greeting.
+	 */
+	private void greet() {
+		Greeting greeting = this.wire.greeting();
+		if (greeting == null) {
+			return;
+		}
+		try {
+			write(greeting.frame());
+		}
+		catch (IOException ex) {
+			this.wire.errors().io(this, this.stats, ex);
+			throw new SoftEndOfStreamException("Greeting failed");
+		}
+		if (greeting.thenClose()) {
+			this.stats.closing(CloseReason.GREETING);
+			throw new SoftEndOfStreamException("Closed after the greeting");
+		}
 	}
 
 	/** On this connection's own thread; the timeout sweeper closes a handshake that stalls. */
@@ -121,15 +146,8 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 	@Override
 	public void send(Message<?> message) {
 		byte[] frame = this.wire.replyFrame(this, message);
-		this.sendLock.lock();
 		try {
-			if (this.out == null) {
-				this.out = this.socket.getOutputStream();
-			}
-			this.stats.writeBlocked();
-			this.out.write(frame);
-			this.stats.writeDrained();
-			this.stats.sent(frame.length);
+			write(frame);
 		}
 		catch (IOException ex) {
 			if (this.stats.closeReason(null) != null) {
@@ -139,6 +157,20 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 			this.wire.errors().io(this, this.stats, ex);
 			closeConnection(true);
 			throw new MessagingException(message, "Send failed", ex);
+		}
+	}
+
+	/** Writes one whole frame; the write timeout closes the connection when the client does not take it. */
+	private void write(byte[] frame) throws IOException {
+		this.sendLock.lock();
+		try {
+			if (this.out == null) {
+				this.out = this.socket.getOutputStream();
+			}
+			this.stats.writeBlocked();
+			this.out.write(frame);
+			this.stats.writeDrained();
+			this.stats.sent(frame.length);
 		}
 		finally {
 			this.sendLock.unlock();

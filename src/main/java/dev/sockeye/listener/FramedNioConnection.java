@@ -48,6 +48,15 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	private long queuedBytes;
 
+	/** The TLS handshake has finished and the greeting is still to be sent; on the reading thread only. */
+	private boolean greetingDue;
+
+	/** Close once everything queued is written: the greeting of a listener that closes after it. */
+	private boolean closeWhenFlushed;
+
+	/** The listener closes after its greeting: input is not handed to the service. */
+	private volatile boolean ignoreInput;
+
 	private volatile SelectionKey key;
 
 	private FrameBuffer buffer;
@@ -67,7 +76,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		this.stats.handshakeStarted();
 		try {
 			return new NonBlockingTls(wire.tls().newEngine(getHostAddress(), getPort()), this.sendLock,
-					this.stats::handshakeFinished);
+					this::handshakeFinished);
 		}
 		catch (IOException ex) {
 			throw new java.io.UncheckedIOException(ex);
@@ -84,6 +93,60 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		publishConnectionOpenEvent();
 	}
 
+	/**
+	 * Sends the listener's greeting, if it has one, once the connection is set up: right away on plain TCP, after the
+	 * handshake on TLS. Called by the selector thread once the connection is registered.
+	 */
+	void greet() {
+		if (this.wire.greeting() != null && this.tls == null) {
+			sendGreeting(this.wire.greeting());
+		}
+	}
+
+	private void handshakeFinished() {
+		this.stats.handshakeFinished();
+		this.greetingDue = this.wire.greeting() != null;
+	}
+
+	/** On TLS, the greeting goes out after the handshake and before any reply to what came with its last flight. */
+	private void greetIfDue() {
+		if (this.greetingDue) {
+			this.greetingDue = false;
+			sendGreeting(this.wire.greeting());
+		}
+	}
+
+	private void sendGreeting(Greeting greeting) {
+		if (greeting.thenClose()) {
+			this.ignoreInput = true;
+		}
+		boolean flushed;
+		this.sendLock.lock();
+		try {
+			if (this.tls != null) {
+				this.tls.write(ByteBuffer.wrap(greeting.frame()), this::writeOrQueueCopy);
+			}
+			else {
+				// the frame is shared by every connection and never written to, so a queued rest needs no copy
+				writeOrQueue(ByteBuffer.wrap(greeting.frame()), true, false);
+			}
+			flushed = this.queued.isEmpty();
+			this.closeWhenFlushed = greeting.thenClose() && !flushed;
+		}
+		catch (IOException ex) {
+			this.wire.errors().io(this, this.stats, ex);
+			closeConnection(true);
+			return;
+		}
+		finally {
+			this.sendLock.unlock();
+		}
+		if (greeting.thenClose() && flushed) {
+			this.stats.closing(CloseReason.GREETING);
+			closeConnection(false);
+		}
+	}
+
 	@Override
 	public void readPacket() {
 		FrameBuffer input = this.buffer;
@@ -95,6 +158,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			int read;
 			if (this.tls != null) {
 				read = this.tls.read(this.channel, this::decrypted, this::writeOrQueueCopy);
+				greetIfDue();
 				if (read > 0) {
 					this.stats.received(read);
 					if (this.tls.hasPartialRecord() && !this.tls.isHandshaking()) {
@@ -143,6 +207,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	/** Takes decrypted bytes into the frame buffer, decoding as it fills. */
 	private void decrypted(ByteBuffer plain) throws FramingException {
+		greetIfDue();
 		FrameBuffer input = this.buffer;
 		while (plain.hasRemaining()) {
 			if (!input.hasRoom()) {
@@ -196,6 +261,9 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	}
 
 	private void dispatch(byte[] frame) {
+		if (this.ignoreInput) {
+			return;
+		}
 		this.stats.messageReceived();
 		this.payload = frame;
 		Message<?> message = getMapper().toMessage(this);
@@ -293,6 +361,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	 * @return true when nothing is left queued (or the connection is closed)
 	 */
 	boolean flushQueued() {
+		boolean closeNow;
 		this.sendLock.lock();
 		try {
 			Pending pending;
@@ -311,7 +380,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 				}
 			}
 			this.stats.writeDrained();
-			return true;
+			closeNow = this.closeWhenFlushed;
 		}
 		catch (IOException ex) {
 			this.wire.errors().io(this, this.stats, ex);
@@ -321,6 +390,11 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		finally {
 			this.sendLock.unlock();
 		}
+		if (closeNow) {
+			this.stats.closing(CloseReason.GREETING);
+			closeConnection(false);
+		}
+		return true;
 	}
 
 	SocketChannel channel() {

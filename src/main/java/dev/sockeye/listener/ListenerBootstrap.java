@@ -170,6 +170,9 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 						+ properties.tls().clientAuth().name().toLowerCase(Locale.ROOT) + ")" : "")
 				+ ", service '" + properties.service() + "', "
 				+ properties.mode().name().toLowerCase(Locale.ROOT).replace('_', '-')
+				+ ((properties.greeting() == null) ? ""
+						: properties.closeAfterGreeting() ? ", greeting then close" : ", greeting")
+				+ (properties.closeAfterReply() ? ", close after reply" : "")
 				+ threadsDescription(properties, service) + ")");
 		return listener;
 	}

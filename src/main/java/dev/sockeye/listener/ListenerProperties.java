@@ -23,7 +23,9 @@ import org.springframework.util.unit.DataSize;
  * @param io I/O model: nio (selector, few threads) or blocking (a thread per connection, virtual where the JVM has them)
  * @param framing how the byte stream is split into messages
  * @param replyFraming how replies are framed; the request framing when unset
- * @param maxMessageSize largest message accepted or sent; a larger one closes the connection
+ * @param maxMessageSize largest message accepted, and sent unless max-reply-size is set; a larger one closes the
+ * connection; with framing none, the most one read takes (as {@code recv(n)} does)
+ * @param maxReplySize largest reply or greeting sent; max-message-size when unset
  * @param backlog length of the queue of connections the kernel has accepted but Sockeye not yet
  * @param maxConnections most connections open at once; more are closed on arrival; 0 for no cap
  * @param maxConnectionsPerClient most connections open at once from one IP address; 0 for no cap
@@ -40,10 +42,14 @@ import org.springframework.util.unit.DataSize;
  * @param badInputReply reply sent before a connection is closed for a frame that is too large or malformed; none
  * when empty
  * @param closeAfterReply close the connection after each reply, as one-shot servers do
+ * @param greeting text sent to each client as soon as its connection is set up (after TLS), before anything is read,
+ * framed like a reply; none when unset
+ * @param closeAfterGreeting close each connection right after its greeting, without reading anything
  * @param workers worker threads for blocking services on an nio listener; 0 uses virtual threads where the JVM has them
- * and 64 platform threads otherwise
+ * and 200 platform threads otherwise
  * @param tls TLS for this listener's connections, from a Spring Boot SSL bundle; plain TCP when no bundle is set
  * @param echo settings of the built-in echo service
+ * @param reply settings of the built-in reply service
  * @param relay settings of the built-in relay service
  */
 public record ListenerProperties(
@@ -53,6 +59,7 @@ public record ListenerProperties(
 		@DefaultValue("crlf") @NotNull Framing framing,
 		Framing replyFraming,
 		@DefaultValue("64KB") @NotNull DataSize maxMessageSize,
+		DataSize maxReplySize,
 		@DefaultValue("4096") @Min(1) int backlog,
 		@DefaultValue("10000") @Min(0) int maxConnections,
 		@DefaultValue("2000") @Min(0) int maxConnectionsPerClient,
@@ -67,9 +74,12 @@ public record ListenerProperties(
 		@DefaultValue("ERROR") String errorReply,
 		@DefaultValue("") String badInputReply,
 		@DefaultValue("false") boolean closeAfterReply,
+		String greeting,
+		@DefaultValue("false") boolean closeAfterGreeting,
 		@DefaultValue("0") @Min(0) int workers,
 		@DefaultValue @Valid @NotNull Tls tls,
 		@DefaultValue @Valid @NotNull Echo echo,
+		@DefaultValue @Valid @NotNull Reply reply,
 		@DefaultValue @Valid @NotNull Relay relay) {
 
 	public ListenerProperties {
@@ -82,10 +92,16 @@ public record ListenerProperties(
 		return (this.replyFraming != null) ? this.replyFraming : this.framing;
 	}
 
+	/** @return the largest reply or greeting sent, before framing */
+	public DataSize effectiveMaxReplySize() {
+		return (this.maxReplySize != null) ? this.maxReplySize : this.maxMessageSize;
+	}
+
 	static ListenerProperties withPort(int port) {
-		return new ListenerProperties(port, null, Io.NIO, Framing.CRLF, null, DataSize.ofKilobytes(64), 4096, 10000,
-				2000, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), List.of(), List.of(), "echo",
-				Mode.REQUEST_REPLY, "ERROR", "", false, 0, Tls.NONE, new Echo(""), Relay.NONE);
+		return new ListenerProperties(port, null, Io.NIO, Framing.CRLF, null, DataSize.ofKilobytes(64), null, 4096,
+				10000, 2000, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(30),
+				Duration.ofSeconds(10), List.of(), List.of(), "echo", Mode.REQUEST_REPLY, "ERROR", "", false, null,
+				false, 0, Tls.NONE, new Echo(""), new Reply(null), Relay.NONE);
 	}
 
 	/**
@@ -112,6 +128,14 @@ public record ListenerProperties(
 	 * @param prefix text put before each echoed message, e.g. "Echo: "
 	 */
 	public record Echo(@DefaultValue("") String prefix) {
+	}
+
+	/**
+	 * Settings of the built-in reply service, which answers every message with the same bytes.
+	 *
+	 * @param text the reply to every message, as given (UTF-8) and framed by the reply framing
+	 */
+	public record Reply(String text) {
 	}
 
 	/**

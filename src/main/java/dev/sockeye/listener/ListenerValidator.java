@@ -1,5 +1,6 @@
 package dev.sockeye.listener;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,6 +11,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import dev.sockeye.framing.FrameCodec;
+import dev.sockeye.framing.FramingException;
 import dev.sockeye.service.ServiceResolver;
 import dev.sockeye.service.SockeyeService;
 import dev.sockeye.tls.ClientAuth;
@@ -66,6 +69,9 @@ final class ListenerValidator {
 			else if (listener.maxMessageSize().toBytes() > Integer.MAX_VALUE - 16) {
 				problems.add(prefix + "max-message-size is " + listener.maxMessageSize() + "; it must be below 2GB");
 			}
+			else {
+				checkReplies(listener, prefix, problems);
+			}
 			for (String rule : listener.allow()) {
 				checkCidr(prefix + "allow", rule, problems);
 			}
@@ -93,9 +99,13 @@ final class ListenerValidator {
 			}
 			Optional<SockeyeService> service = RELAY.equals(listener.service())
 					? relay(name, listener, prefix, problems)
-					: this.services.resolve(listener.service(), listener.echo().prefix());
+					: this.services.resolve(listener.service(), listener.echo().prefix(), listener.reply().text());
 			if (service.isPresent()) {
 				resolved.put(name, service.get());
+			}
+			else if (ServiceResolver.REPLY.equals(listener.service()) && listener.reply().text() == null) {
+				problems.add(prefix + "service is 'reply', but " + prefix + "reply.text is not set; set the reply"
+						+ " every message gets, for example reply.text: \"Response\"");
 			}
 			else if (!RELAY.equals(listener.service())) {
 				problems.add(prefix + "service is '" + listener.service() + "', but there is no such service; use"
@@ -107,6 +117,49 @@ final class ListenerValidator {
 			throw new ListenerConfigurationException(problems);
 		}
 		return resolved;
+	}
+
+	/**
+	 * Checks that the fixed texts a listener sends fit its reply framing and size, so that a start that succeeds
+	 * never fails on its first connection, and that the settings of the greeting and the reply service are used.
+	 */
+	private static void checkReplies(ListenerProperties listener, String prefix, List<String> problems) {
+		long maxReply = listener.effectiveMaxReplySize().toBytes();
+		String limit = (listener.maxReplySize() != null) ? prefix + "max-reply-size (" + listener.maxReplySize() + ")"
+				: prefix + "max-message-size (" + listener.maxMessageSize() + ")";
+		if (maxReply <= 0 || maxReply > Integer.MAX_VALUE - 16) {
+			problems.add(prefix + "max-reply-size is " + listener.maxReplySize()
+					+ "; it must be greater than 0 and below 2GB");
+			return;
+		}
+		FrameCodec codec = listener.effectiveReplyFraming().codec((int) maxReply);
+		checkFits(codec, prefix + "greeting", listener.greeting(), limit, problems);
+		checkFits(codec, prefix + "reply.text", listener.reply().text(), limit, problems);
+		checkFits(codec, prefix + "bad-input-reply", listener.badInputReply(), limit, problems);
+		checkFits(codec, prefix + "error-reply", listener.errorReply(), limit, problems);
+		if (listener.closeAfterGreeting() && listener.greeting() == null) {
+			problems.add(prefix + "close-after-greeting is true, but " + prefix + "greeting is not set; set the"
+					+ " greeting to send before closing");
+		}
+		if (listener.reply().text() != null && !ServiceResolver.REPLY.equals(listener.service())) {
+			problems.add(prefix + "reply.text is set, but " + prefix + "service is '" + listener.service()
+					+ "'; set service: reply to send it, or remove reply.text");
+		}
+	}
+
+	private static void checkFits(FrameCodec codec, String property, String text, String limit,
+			List<String> problems) {
+		if (text == null) {
+			return;
+		}
+		byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+		try {
+			codec.frame(bytes);
+		}
+		catch (FramingException ex) {
+			problems.add(property + " is " + bytes.length + " bytes, but a reply on this listener is at most "
+					+ codec.maxPayload() + " bytes; shorten it or raise " + limit);
+		}
 	}
 
 	private void checkBundle(String property, String bundle, List<String> problems) {

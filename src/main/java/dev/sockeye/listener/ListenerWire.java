@@ -1,6 +1,5 @@
 package dev.sockeye.listener;
 
-
 import dev.sockeye.framing.FrameBuffer;
 import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.framing.FramingException;
@@ -21,10 +20,12 @@ import org.springframework.messaging.MessagingException;
  * @param flusher writes the replies of slow readers, on NIO listeners ({@code null} on blocking ones)
  * @param maxQueuedBytes the most reply bytes a connection may have waiting for its client to read
  * @param badInputReply the framed reply sent before closing a connection for bad input, or {@code null}
+ * @param greeting what each connection is sent once it is set up, or {@code null} for nothing
  * @param tls the listener's TLS, or {@code null} for plain TCP
  */
 record ListenerWire(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors,
-		ListenerConnections connections, WriteFlusher flusher, long maxQueuedBytes, byte[] badInputReply, ServerTls tls) {
+		ListenerConnections connections, WriteFlusher flusher, long maxQueuedBytes, byte[] badInputReply, Greeting greeting,
+		ServerTls tls) {
 
 	/** @return a fresh input buffer for one connection */
 	FrameBuffer newBuffer() {

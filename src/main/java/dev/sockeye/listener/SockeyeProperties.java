@@ -10,7 +10,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Sockeye's configuration: the TCP listeners to run.
+ * Sockeye's configuration: the TCP listeners to run. A key under {@code sockeye.} that binds to nothing (a typo) stops
+ * the application, reported by {@link UnknownPropertyFailureAnalyzer}: a misspelled limit must not leave it off.
  *
  * @param listeners the listeners by name; with none configured, one {@code echo} listener on port 8888
  * @param failOnBindError stop the application when a listener cannot bind its port; when false, the listener is
@@ -18,7 +19,7 @@ import org.springframework.validation.annotation.Validated;
  * @param drainTimeout on shutdown, how long listeners wait for requests in hand to be answered before closing the
  * connections still busy
  */
-@ConfigurationProperties("sockeye")
+@ConfigurationProperties(prefix = "sockeye", ignoreUnknownFields = false)
 @Validated
 public record SockeyeProperties(@Valid Map<String, ListenerProperties> listeners,
 		@DefaultValue("true") boolean failOnBindError, @DefaultValue("30s") Duration drainTimeout) {

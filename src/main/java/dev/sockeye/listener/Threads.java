@@ -15,7 +15,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  */
 final class Threads {
 
-	static final int DEFAULT_PLATFORM_WORKERS = 64;
+	static final int DEFAULT_PLATFORM_WORKERS = 200;
 
 	private static final boolean VIRTUAL = Runtime.version().feature() >= 21;
 

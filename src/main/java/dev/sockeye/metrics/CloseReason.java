@@ -23,6 +23,9 @@ public enum CloseReason {
 	/** The listener closes each connection after its reply ({@code close-after-reply}, {@code raw} framing). */
 	REPLY,
 
+	/** The listener closes each connection after its greeting ({@code close-after-greeting}). */
+	GREETING,
+
 	/** A frame was not complete within the message timeout after its first byte (slowloris). */
 	MESSAGE_TIMEOUT,
 

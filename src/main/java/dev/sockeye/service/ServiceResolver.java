@@ -9,7 +9,7 @@ import org.springframework.core.ResolvableType;
 import org.springframework.stereotype.Component;
 
 /**
- * Finds the service a listener names: a built-in ({@code echo}) or a bean of the application context, which may be a
+ * Finds the service a listener names: a built-in ({@code echo}, {@code reply}) or a bean of the application context, which may be a
  * {@link SockeyeService}, a {@code Function<byte[], byte[]>} or a {@code Function<String, String>}.
  */
 @Component
@@ -17,6 +17,9 @@ public class ServiceResolver {
 
 	/** The name of the built-in echo service. */
 	public static final String ECHO = "echo";
+
+	/** The name of the built-in reply service. */
+	public static final String REPLY = "reply";
 
 	private static final ResolvableType BYTES_FUNCTION = ResolvableType.forClassWithGenerics(Function.class,
 			byte[].class, byte[].class);
@@ -33,10 +36,12 @@ public class ServiceResolver {
 	/**
 	 * @param name the service name from the listener's configuration
 	 * @param echoPrefix the prefix for the built-in echo service
-	 * @return the service, or empty when there is no such built-in or bean, or the bean is of another type
+	 * @param replyText the reply of the built-in reply service; {@code null} when not configured
+	 * @return the service, or empty when there is no such built-in or bean, the bean is of another type, or the reply
+	 * service has no reply text
 	 */
 	@SuppressWarnings("unchecked")
-	public Optional<SockeyeService> resolve(String name, String echoPrefix) {
+	public Optional<SockeyeService> resolve(String name, String echoPrefix, String replyText) {
 		if (this.beans.containsBean(name)) {
 			if (this.beans.isTypeMatch(name, SockeyeService.class)) {
 				return Optional.of(this.beans.getBean(name, SockeyeService.class));
@@ -52,6 +57,9 @@ public class ServiceResolver {
 		if (ECHO.equals(name)) {
 			return Optional.of(new EchoService(echoPrefix));
 		}
+		if (REPLY.equals(name) && replyText != null) {
+			return Optional.of(new ReplyService(replyText));
+		}
 		return Optional.empty();
 	}
 
@@ -60,7 +68,7 @@ public class ServiceResolver {
 		String[] services = this.beans.getBeanNamesForType(SockeyeService.class);
 		String[] bytes = this.beans.getBeanNamesForType(BYTES_FUNCTION);
 		String[] strings = this.beans.getBeanNamesForType(STRING_FUNCTION);
-		return java.util.stream.Stream.of(new String[] { ECHO, "relay" }, services, bytes, strings)
+		return java.util.stream.Stream.of(new String[] { ECHO, REPLY, "relay" }, services, bytes, strings)
 			.flatMap(Arrays::stream)
 			.distinct()
 			.sorted()

@@ -102,6 +102,75 @@ class StartupFailureTests {
 		assertNoStackTrace(output);
 	}
 
+	@Test
+	void misspelledTopLevelPropertyStopsTheAppNamingTheIntendedOne(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--sockeye.listeners.a.port=0", "--sockeye.drain-timout=5s"));
+		assertThat(output).contains("APPLICATION FAILED TO START")
+			.contains("Sockeye does not know this property, so it would have no effect:")
+			.contains("  - sockeye.drain-timout (from ")
+			.contains(": did you mean sockeye.drain-timeout?");
+		assertNoStackTrace(output);
+	}
+
+	@Test
+	void misspelledListenerPropertiesStopTheAppNamingTheIntendedOnes(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--sockeye.listeners.echo.port=0",
+				"--sockeye.listeners.echo.max-conections=5", "--sockeye.listeners.echo.framming=lf"));
+		assertThat(output).contains("Sockeye does not know these properties, so they would have no effect:")
+			.contains("  - sockeye.listeners.echo.framming (from ")
+			.contains(": did you mean sockeye.listeners.echo.framing?")
+			.contains("  - sockeye.listeners.echo.max-conections (from ")
+			.contains(": did you mean sockeye.listeners.echo.max-connections?")
+			.contains("Correct the property's name");
+		assertNoStackTrace(output);
+	}
+
+	@Test
+	void misspelledNestedPropertiesStopTheAppNamingTheIntendedOnes(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--sockeye.listeners.gw.port=0",
+				"--sockeye.listeners.gw.tls.bundel=devices", "--sockeye.listeners.gw.relay.upstream=localhost:7001",
+				"--sockeye.listeners.gw.reply.txt=Response"));
+		assertThat(output).contains(": did you mean sockeye.listeners.gw.tls.bundle?")
+			.contains(": did you mean sockeye.listeners.gw.relay.upstreams?")
+			.contains(": did you mean sockeye.listeners.gw.reply.text?");
+		assertNoStackTrace(output);
+	}
+
+	@Test
+	void unknownPropertyWithNothingCloseIsNamedWithoutAGuess(CapturedOutput output) {
+		assertThatException()
+			.isThrownBy(() -> run("--sockeye.listeners.a.port=0", "--sockeye.listeners.a.colour=blue"));
+		assertThat(output).contains("  - sockeye.listeners.a.colour (from ").doesNotContain("did you mean");
+		assertNoStackTrace(output);
+	}
+
+	@Test
+	void greetingLongerThanARepliesMayBeIsRejected(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--sockeye.listeners.a.port=0",
+				"--sockeye.listeners.a.max-message-size=8B", "--sockeye.listeners.a.greeting=Hello, World!",
+				"--sockeye.listeners.a.error-reply=ERR"));
+		assertThat(output).contains("Sockeye's listener configuration is invalid:")
+			.contains("sockeye.listeners.a.greeting is 13 bytes, but a reply on this listener is at most 8 bytes;"
+					+ " shorten it or raise sockeye.listeners.a.max-message-size (8B)");
+		assertNoStackTrace(output);
+	}
+
+	@Test
+	void replyServiceNeedsItsTextAndItsTextNeedsTheReplyService(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> run("--sockeye.listeners.a.port=0", "--sockeye.listeners.a.service=reply",
+				"--sockeye.listeners.b.port=0", "--sockeye.listeners.b.reply.text=Response",
+				"--sockeye.listeners.c.port=0", "--sockeye.listeners.c.close-after-greeting=true",
+				"--sockeye.listeners.d.port=0", "--sockeye.listeners.d.framing=length-header-1",
+				"--sockeye.listeners.d.max-reply-size=1KB", "--sockeye.listeners.d.greeting=" + "x".repeat(300)));
+		assertThat(output).contains("sockeye.listeners.a.service is 'reply', but sockeye.listeners.a.reply.text is"
+				+ " not set")
+			.contains("sockeye.listeners.b.reply.text is set, but sockeye.listeners.b.service is 'echo'; set service:"
+					+ " reply")
+			.contains("sockeye.listeners.c.close-after-greeting is true, but sockeye.listeners.c.greeting is not set")
+			.contains("sockeye.listeners.d.greeting is 300 bytes, but a reply on this listener is at most 255 bytes");
+		assertNoStackTrace(output);
+	}
+
 	private static void run(String... args) {
 		SpringApplication application = new SpringApplication(SockeyeApplication.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
