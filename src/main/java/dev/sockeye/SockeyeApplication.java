@@ -7,8 +7,9 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * Sockeye: TCP listeners from configuration, on Spring Integration. With no command it runs the server; a first
- * argument {@code client} or {@code bench} runs that command instead, with no web server and no listeners.
+ * Sockeye: TCP listeners from configuration, on Spring Integration. With no command it
+ * runs the server; a first argument {@code client} or {@code bench} runs that command
+ * instead, with no web server and no listeners.
  */
 @SpringBootApplication
 public class SockeyeApplication {

@@ -12,9 +12,10 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * The {@code relay} health component: one entry per relay listener, UP while at least one of its upstreams is
- * reachable (one upstream down of several is a detail, not an outage), DOWN when none is. Each upstream's state is in
- * the details. Not part of readiness: an instance whose upstreams are down still answers with the error reply.
+ * The {@code relay} health component: one entry per relay listener, UP while at least one
+ * of its upstreams is reachable (one upstream down of several is a detail, not an
+ * outage), DOWN when none is. Each upstream's state is in the details. Not part of
+ * readiness: an instance whose upstreams are down still answers with the error reply.
  */
 final class RelayHealthContributor implements CompositeHealthContributor {
 

@@ -18,9 +18,10 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 
 /**
- * {@code /actuator/tcp}: the listeners and their connections. {@code GET /actuator/tcp} lists the listeners,
- * {@code GET /actuator/tcp/{listener}} lists a listener's open connections, and
- * {@code DELETE /actuator/tcp/{listener}/{connectionId}} closes one (counted with close reason {@code admin}).
+ * {@code /actuator/tcp}: the listeners and their connections. {@code GET /actuator/tcp}
+ * lists the listeners, {@code GET /actuator/tcp/{listener}} lists a listener's open
+ * connections, and {@code DELETE /actuator/tcp/{listener}/{connectionId}} closes one
+ * (counted with close reason {@code admin}).
  */
 @WebEndpoint(id = "tcp")
 public class TcpEndpoint {
@@ -33,7 +34,8 @@ public class TcpEndpoint {
 
 	@ReadOperation
 	public ListenersDescriptor listeners() {
-		return new ListenersDescriptor(this.listeners.listeners().values().stream().map(TcpEndpoint::describe).toList());
+		return new ListenersDescriptor(
+				this.listeners.listeners().values().stream().map(TcpEndpoint::describe).toList());
 	}
 
 	@ReadOperation
@@ -62,8 +64,8 @@ public class TcpEndpoint {
 	private static ListenerDescriptor describe(Listener listener) {
 		ListenerProperties properties = listener.properties();
 		return new ListenerDescriptor(listener.name(), listener.isListening() ? listener.port() : properties.port(),
-				lower(properties.io()), properties.framing().configName(), properties.service(), lower(properties.mode()),
-				lower(listener.state()), listener.activeConnections(), listener.failure());
+				lower(properties.io()), properties.framing().configName(), properties.service(),
+				lower(properties.mode()), lower(listener.state()), listener.activeConnections(), listener.failure());
 	}
 
 	private static String lower(Enum<?> value) {
@@ -78,6 +80,7 @@ public class TcpEndpoint {
 
 	/**
 	 * One listener.
+	 *
 	 * @param name its name
 	 * @param port the bound port (the configured one when not listening)
 	 * @param io nio or blocking
@@ -101,6 +104,7 @@ public class TcpEndpoint {
 
 	/**
 	 * One open connection.
+	 *
 	 * @param id its id, as in log lines; use it to close the connection
 	 * @param remoteAddress the client's address
 	 * @param remotePort the client's port

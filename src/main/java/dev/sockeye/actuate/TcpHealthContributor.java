@@ -11,9 +11,10 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * The {@code tcp} health component: one entry per listener, UP while it is bound and accepting connections, DOWN when
- * it failed to bind or has stopped, with its port and connection count. Part of the readiness group, so a stopping
- * or broken listener takes the instance out of service.
+ * The {@code tcp} health component: one entry per listener, UP while it is bound and
+ * accepting connections, DOWN when it failed to bind or has stopped, with its port and
+ * connection count. Part of the readiness group, so a stopping or broken listener takes
+ * the instance out of service.
  */
 final class TcpHealthContributor implements CompositeHealthContributor {
 

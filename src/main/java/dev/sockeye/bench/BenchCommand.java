@@ -16,12 +16,13 @@ import dev.sockeye.tls.ClientTls;
 import org.HdrHistogram.Histogram;
 
 /**
- * {@code sockeye bench}: a load generator for request-reply TCP servers. Plain Java, no Spring context: one
- * selector thread by default (see {@link BenchWorker}) drives every connection, checks every reply byte for byte and
- * records latencies in an HdrHistogram; at the end it prints a table, and optionally writes the same figures as JSON.
+ * {@code sockeye bench}: a load generator for request-reply TCP servers. Plain Java, no
+ * Spring context: one selector thread by default (see {@link BenchWorker}) drives every
+ * connection, checks every reply byte for byte and records latencies in an HdrHistogram;
+ * at the end it prints a table, and optionally writes the same figures as JSON.
  * <p>
- * Exit codes: 0 when every reply was right and nothing failed, 1 on errors, mismatches or lost connections, 2 on a
- * usage error, 3 when no connection could be made.
+ * Exit codes: 0 when every reply was right and nothing failed, 1 on errors, mismatches or
+ * lost connections, 2 on a usage error, 3 when no connection could be made.
  */
 public final class BenchCommand {
 
@@ -71,8 +72,9 @@ public final class BenchCommand {
 	}
 
 	/**
-	 * @return true when the command runs on a terminal: a console, and on Java 22 and later one that
-	 * {@code isTerminal()} (there {@code System.console()} may return a console for redirected output too)
+	 * @return true when the command runs on a terminal: a console, and on Java 22 and
+	 * later one that {@code isTerminal()} (there {@code System.console()} may return a
+	 * console for redirected output too)
 	 */
 	static boolean onTerminal() {
 		Console console = System.console();
@@ -194,7 +196,10 @@ public final class BenchCommand {
 			return code;
 		}
 
-		/** Waits for the workers to finish, printing a progress line every second on a terminal. */
+		/**
+		 * Waits for the workers to finish, printing a progress line every second on a
+		 * terminal.
+		 */
 		private void watch(BenchWorker.Coordinator coordinator, List<BenchWorker> workers, long start, long warmup)
 				throws InterruptedException {
 			Histogram[] recycled = new Histogram[workers.size()];
@@ -278,10 +283,13 @@ public final class BenchCommand {
 					firstError, tls, protocol);
 		}
 
-		/** @return the messages of an exception and its causes, as one line */
+		/**
+		 * @return the messages of an exception and its causes, as one line
+		 */
 		private static String causes(Throwable ex) {
 			StringBuilder line = new StringBuilder(BenchWorker.describe(ex));
-			for (Throwable cause = ex.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+			for (Throwable cause = ex.getCause(); cause != null
+					&& cause != cause.getCause(); cause = cause.getCause()) {
 				String message = BenchWorker.describe(cause);
 				if (line.indexOf(message) < 0) {
 					line.append(": ").append(message);

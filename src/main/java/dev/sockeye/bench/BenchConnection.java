@@ -7,12 +7,13 @@ import java.nio.channels.SocketChannel;
 import dev.sockeye.tls.NonBlockingTls;
 
 /**
- * The state of one connection, owned by one {@link BenchWorker} thread. Requests are numbered from 0; replies come
- * back in order, so the reply to request {@code received} is the next one to arrive, and its send time is in the
- * worker's ring of send times. Reads and writes go through buffers the worker shares between its connections; a
- * connection holds bytes of its own only in the rare cases where a reply arrives in pieces ({@link #carry}) or the
- * socket does not take a whole write ({@link #overflow}). A TLS connection also has its engine; its overflow holds
- * encrypted bytes.
+ * The state of one connection, owned by one {@link BenchWorker} thread. Requests are
+ * numbered from 0; replies come back in order, so the reply to request {@code received}
+ * is the next one to arrive, and its send time is in the worker's ring of send times.
+ * Reads and writes go through buffers the worker shares between its connections; a
+ * connection holds bytes of its own only in the rare cases where a reply arrives in
+ * pieces ({@link #carry}) or the socket does not take a whole write ({@link #overflow}).
+ * A TLS connection also has its engine; its overflow holds encrypted bytes.
  */
 final class BenchConnection {
 
@@ -39,7 +40,10 @@ final class BenchConnection {
 	/** Replies taken (a sequence number). */
 	long received;
 
-	/** Requests counted in {@link #sent} but not yet stamped and written, in the closed loop. */
+	/**
+	 * Requests counted in {@link #sent} but not yet stamped and written, in the closed
+	 * loop.
+	 */
 	int queued;
 
 	/** The start of a reply that has not fully arrived. */
@@ -56,13 +60,19 @@ final class BenchConnection {
 	/** Bytes of an over-long length-header reply still to be thrown away. */
 	long skipRemaining;
 
-	/** Request bytes the socket did not take yet, written when it is writable again; null until needed. */
+	/**
+	 * Request bytes the socket did not take yet, written when it is writable again; null
+	 * until needed.
+	 */
 	ByteBuffer overflow;
 
 	/** The connection's TLS, null on plain TCP. */
 	NonBlockingTls tls;
 
-	/** Writes this connection's TLS records, keeping a copy of what the socket does not take; null on plain TCP. */
+	/**
+	 * Writes this connection's TLS records, keeping a copy of what the socket does not
+	 * take; null on plain TCP.
+	 */
 	NonBlockingTls.Output tlsOutput;
 
 	BenchConnection(int id, int ring, SocketChannel channel) {

@@ -7,11 +7,13 @@ import dev.sockeye.framing.Framing;
 import dev.sockeye.framing.FramingException;
 
 /**
- * The request and expected reply frames of one run. Every request payload is {@code size} bytes: a 16-hex-digit tag
- * (the connection number in the top 24 bits, the connection's request sequence number below; only its last
- * {@code size} digits when the payload is shorter) followed by a fixed filler of lower-case letters, so that no
- * payload holds a CR, LF, NUL, STX or ETX byte and every one is different. Requests are written from a template with
- * only the tag changed; replies are compared byte for byte with a template of {@code prefix + request}, framed.
+ * The request and expected reply frames of one run. Every request payload is {@code size}
+ * bytes: a 16-hex-digit tag (the connection number in the top 24 bits, the connection's
+ * request sequence number below; only its last {@code size} digits when the payload is
+ * shorter) followed by a fixed filler of lower-case letters, so that no payload holds a
+ * CR, LF, NUL, STX or ETX byte and every one is different. Requests are written from a
+ * template with only the tag changed; replies are compared byte for byte with a template
+ * of {@code prefix + request}, framed.
  */
 final class BenchFrames {
 
@@ -94,7 +96,9 @@ final class BenchFrames {
 		this.replyPayload = replyPayload.length;
 	}
 
-	/** @return a payload with the tag digits all zero */
+	/**
+	 * @return a payload with the tag digits all zero
+	 */
 	static byte[] payload(int size) {
 		byte[] payload = new byte[size];
 		for (int i = 0; i < size; i++) {
@@ -103,7 +107,9 @@ final class BenchFrames {
 		return payload;
 	}
 
-	/** @return the tag of a connection's request */
+	/**
+	 * @return the tag of a connection's request
+	 */
 	static long tag(int connection, long sequence) {
 		return ((long) connection << 40) | sequence;
 	}
@@ -117,17 +123,24 @@ final class BenchFrames {
 		}
 	}
 
-	/** @return true when a reply frame ends in a delimiter rather than being counted by a length header */
+	/**
+	 * @return true when a reply frame ends in a delimiter rather than being counted by a
+	 * length header
+	 */
 	boolean delimited() {
 		return this.lengthHeader == 0;
 	}
 
-	/** @return true when the first byte of a delimited frame is a start byte (STX) */
+	/**
+	 * @return true when the first byte of a delimited frame is a start byte (STX)
+	 */
 	boolean startByte() {
 		return this.framing == Framing.STX_ETX;
 	}
 
-	/** @return true when a CR before the terminator is stripped */
+	/**
+	 * @return true when a CR before the terminator is stripped
+	 */
 	boolean stripsCr() {
 		return this.crlf;
 	}

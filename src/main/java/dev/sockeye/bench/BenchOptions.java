@@ -10,7 +10,8 @@ import dev.sockeye.framing.Framing;
 import dev.sockeye.framing.FramingException;
 
 /**
- * The options of {@code sockeye bench}, parsed from {@code --key value} or {@code --key=value} arguments.
+ * The options of {@code sockeye bench}, parsed from {@code --key value} or
+ * {@code --key=value} arguments.
  *
  * @param host the server's host name or address
  * @param port the server's port
@@ -29,10 +30,13 @@ import dev.sockeye.framing.FramingException;
  * @param help true when only the usage was asked for
  */
 record BenchOptions(String host, int port, int connections, Duration duration, Duration warmup, int size,
-		Framing framing, int depth, double rate, byte[] expectPrefix, String json, Duration connectTimeout,
-		int threads, Tls tls, boolean help) {
+		Framing framing, int depth, double rate, byte[] expectPrefix, String json, Duration connectTimeout, int threads,
+		Tls tls, boolean help) {
 
-	/** The most requests one connection may have outstanding, in an open loop and as a depth. */
+	/**
+	 * The most requests one connection may have outstanding, in an open loop and as a
+	 * depth.
+	 */
 	static final int MAX_OUTSTANDING = 1024;
 
 	/** Send times kept for all connections of an open loop, at most. */
@@ -150,8 +154,8 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 			throw new UsageException("--threads " + threads + " is more than --connections " + connections);
 		}
 		if (rate > 0 && depth != 1) {
-			throw new UsageException("--depth is for the closed loop; with --rate the schedule decides what is in"
-					+ " flight");
+			throw new UsageException(
+					"--depth is for the closed loop; with --rate the schedule decides what is in" + " flight");
 		}
 		if ((tlsCert == null) != (tlsKey == null)) {
 			throw new UsageException("--tls-cert and --tls-key go together: a client certificate needs its key");
@@ -163,8 +167,9 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 	}
 
 	/**
-	 * @return how many requests one connection may have outstanding: the depth in a closed loop; in an open loop 1,024,
-	 * or fewer with many connections (at least 16), so that the send times of all of them fit in 8 MiB
+	 * @return how many requests one connection may have outstanding: the depth in a
+	 * closed loop; in an open loop 1,024, or fewer with many connections (at least 16),
+	 * so that the send times of all of them fit in 8 MiB
 	 */
 	int outstandingLimit() {
 		if (!openLoop()) {
@@ -174,12 +179,16 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 		return Math.max(16, Math.min(MAX_OUTSTANDING, share));
 	}
 
-	/** @return true for an open loop (with {@code --rate}) */
+	/**
+	 * @return true for an open loop (with {@code --rate})
+	 */
 	boolean openLoop() {
 		return this.rate > 0;
 	}
 
-	/** @return {@code host:port} */
+	/**
+	 * @return {@code host:port}
+	 */
 	String target() {
 		return (this.host.indexOf(':') >= 0 ? "[" + this.host + "]" : this.host) + ":" + this.port;
 	}
@@ -187,7 +196,8 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 	private static boolean isOption(String name) {
 		return switch (name) {
 			case "host", "port", "connections", "duration", "warmup", "size", "framing", "depth", "rate",
-					"expect-prefix", "json", "connect-timeout", "threads", "tls-ca", "tls-cert", "tls-key" -> true;
+					"expect-prefix", "json", "connect-timeout", "threads", "tls-ca", "tls-cert", "tls-key" ->
+				true;
 			default -> false;
 		};
 	}
@@ -226,8 +236,8 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 	}
 
 	/**
-	 * Parses {@code 30s}, {@code 500ms}, {@code 1.5s}, {@code 2m}; a bare number is seconds. ISO-8601 ({@code PT30S})
-	 * is accepted too.
+	 * Parses {@code 30s}, {@code 500ms}, {@code 1.5s}, {@code 2m}; a bare number is
+	 * seconds. ISO-8601 ({@code PT30S}) is accepted too.
 	 */
 	static Duration duration(String name, String value, boolean zeroAllowed) throws UsageException {
 		String text = value.trim().toLowerCase(Locale.ROOT);
@@ -294,10 +304,13 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 	}
 
 	/**
-	 * TLS options, as {@code ClientTls.fromPem} takes them: resource locations, a plain path being a file.
+	 * TLS options, as {@code ClientTls.fromPem} takes them: resource locations, a plain
+	 * path being a file.
 	 *
-	 * @param ca PEM certificates that verify the server, or {@code null} for the JDK's certificate authorities
-	 * @param certificate the client's PEM certificate chain for mutual TLS, or {@code null}
+	 * @param ca PEM certificates that verify the server, or {@code null} for the JDK's
+	 * certificate authorities
+	 * @param certificate the client's PEM certificate chain for mutual TLS, or
+	 * {@code null}
 	 * @param key the client's PEM private key, or {@code null}
 	 */
 	record Tls(String ca, String certificate, String key) {

@@ -8,8 +8,9 @@ import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
 /**
- * The figures of a finished run, as a table for people and as JSON for scripts. Both print the same rounded values:
- * seconds to the millisecond, rates and latencies (in microseconds) to one decimal.
+ * The figures of a finished run, as a table for people and as JSON for scripts. Both
+ * print the same rounded values: seconds to the millisecond, rates and latencies (in
+ * microseconds) to one decimal.
  */
 final class BenchReport {
 
@@ -46,7 +47,8 @@ final class BenchReport {
 	private final String tlsProtocol;
 
 	/**
-	 * @param tls the TLS of the connections for the table (protocol, cipher suite, client certificate), or null
+	 * @param tls the TLS of the connections for the table (protocol, cipher suite, client
+	 * certificate), or null
 	 * @param tlsProtocol the negotiated TLS protocol, or null
 	 */
 	BenchReport(BenchOptions options, long measuredNanos, long requests, Histogram latency, long errors,
@@ -72,7 +74,8 @@ final class BenchReport {
 	}
 
 	/**
-	 * @return what the errors were, e.g. {@code 2 connect failures, 3 unanswered}, or an empty string
+	 * @return what the errors were, e.g. {@code 2 connect failures, 3 unanswered}, or an
+	 * empty string
 	 */
 	static String errorDetail(long connectFailures, long writeFailures, long skipped, int outstandingLimit,
 			long unanswered) {
@@ -93,12 +96,16 @@ final class BenchReport {
 		return String.join(", ", parts);
 	}
 
-	/** @return nanoseconds as microseconds with one decimal */
+	/**
+	 * @return nanoseconds as microseconds with one decimal
+	 */
 	static String micros(long nanos) {
 		return String.format(Locale.ROOT, "%.1f", nanos / 1000.0);
 	}
 
-	/** @return nanoseconds as a short duration such as {@code 2s} or {@code 500ms} */
+	/**
+	 * @return nanoseconds as a short duration such as {@code 2s} or {@code 500ms}
+	 */
 	static String duration(long nanos) {
 		if (nanos % 1_000_000_000L == 0) {
 			return (nanos / 1_000_000_000L) + "s";
@@ -117,7 +124,9 @@ final class BenchReport {
 		return this.options.openLoop() ? "open loop at " + rate() + " req/s" : "closed loop";
 	}
 
-	/** @return the results table */
+	/**
+	 * @return the results table
+	 */
 	String table() {
 		BenchOptions o = this.options;
 		StringBuilder table = new StringBuilder();
@@ -146,14 +155,17 @@ final class BenchReport {
 		table.append(String.format(Locale.ROOT, "%-18s %s%n", label, value));
 	}
 
-	/** @return the figures of the table as one JSON object */
+	/**
+	 * @return the figures of the table as one JSON object
+	 */
 	String json() {
 		BenchOptions o = this.options;
 		StringBuilder json = new StringBuilder(512);
 		json.append("{\n");
 		json.append("  \"target\": ").append(quote(o.target())).append(",\n");
 		json.append("  \"tls\": ").append(o.tls() != null).append(",\n");
-		json.append("  \"tlsProtocol\": ").append((this.tlsProtocol != null) ? quote(this.tlsProtocol) : "null")
+		json.append("  \"tlsProtocol\": ")
+			.append((this.tlsProtocol != null) ? quote(this.tlsProtocol) : "null")
 			.append(",\n");
 		json.append("  \"connections\": ").append(o.connections()).append(",\n");
 		json.append("  \"depth\": ").append(o.openLoop() ? "null" : Integer.toString(o.depth())).append(",\n");
@@ -177,7 +189,9 @@ final class BenchReport {
 		return json.toString();
 	}
 
-	/** @return why the run failed, in one line, or null when it did not */
+	/**
+	 * @return why the run failed, in one line, or null when it did not
+	 */
 	String failure() {
 		List<String> reasons = new ArrayList<>();
 		if (this.mismatches > 0) {

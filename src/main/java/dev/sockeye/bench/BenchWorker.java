@@ -21,20 +21,24 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
 /**
- * One I/O thread of a run: a selector over its share of the connections and non-blocking channels. Nothing is
- * allocated per request, and little is touched per connection: every read goes into one direct buffer and every write
- * comes from another, shared by all the thread's connections (a connection keeps bytes of its own only for a reply
- * that arrived in pieces or a write the socket did not take whole). Requests are copied from a template with their tag
- * written in, replies are compared in place with an expected-reply template, send times sit in one ring array and
- * latencies go into an HdrHistogram.
+ * One I/O thread of a run: a selector over its share of the connections and non-blocking
+ * channels. Nothing is allocated per request, and little is touched per connection: every
+ * read goes into one direct buffer and every write comes from another, shared by all the
+ * thread's connections (a connection keeps bytes of its own only for a reply that arrived
+ * in pieces or a write the socket did not take whole). Requests are copied from a
+ * template with their tag written in, replies are compared in place with an
+ * expected-reply template, send times sit in one ring array and latencies go into an
+ * HdrHistogram.
  * <p>
- * Closed loop: every connection keeps {@code depth} requests in flight, each reply sends the next. Open loop: the
- * worker sends on a fixed schedule, connection after connection, whatever the replies, and measures each latency from
- * the request's intended send time, so a stalled server shows in the percentiles instead of slowing the load.
+ * Closed loop: every connection keeps {@code depth} requests in flight, each reply sends
+ * the next. Open loop: the worker sends on a fixed schedule, connection after connection,
+ * whatever the replies, and measures each latency from the request's intended send time,
+ * so a stalled server shows in the percentiles instead of slowing the load.
  * <p>
- * With TLS every connection has a {@link NonBlockingTls}, and the handshakes are part of connecting. Requests are
- * built in the same shared buffer and encrypted from it; decrypted replies are copied into the shared input buffer
- * and parsed there as plain ones are. Plain connections take the same paths as before, TLS being a branch on the
+ * With TLS every connection has a {@link NonBlockingTls}, and the handshakes are part of
+ * connecting. Requests are built in the same shared buffer and encrypted from it;
+ * decrypted replies are copied into the shared input buffer and parsed there as plain
+ * ones are. Plain connections take the same paths as before, TLS being a branch on the
  * connection.
  */
 final class BenchWorker implements Runnable {
@@ -44,24 +48,37 @@ final class BenchWorker implements Runnable {
 
 	private static final long MILLI = 1_000_000L;
 
-	/** How often the warm-up's latencies are thrown away, so that the JIT sees the branch that ends it taken. */
+	/**
+	 * How often the warm-up's latencies are thrown away, so that the JIT sees the branch
+	 * that ends it taken.
+	 */
 	private static final long RESET_NANOS = 100 * MILLI;
 
 	private static final long WAIT_NANOS = 100 * MILLI;
 
 	/**
-	 * Empty polls before the closed loop blocks in select: under load the next replies are microseconds away, and a
-	 * thread that does not sleep is not woken (an interrupt on the server's side, a VM exit on a virtual machine).
+	 * Empty polls before the closed loop blocks in select: under load the next replies
+	 * are microseconds away, and a thread that does not sleep is not woken (an interrupt
+	 * on the server's side, a VM exit on a virtual machine).
 	 */
 	private static final int SPINS = 64;
 
-	/** How long to wait for outstanding replies at the end; those still missing then are errors. */
+	/**
+	 * How long to wait for outstanding replies at the end; those still missing then are
+	 * errors.
+	 */
 	private static final long DRAIN_NANOS = 2000 * MILLI;
 
-	/** A TLS read this large probably filled the engine's buffer, so there may be more to read at once. */
+	/**
+	 * A TLS read this large probably filled the engine's buffer, so there may be more to
+	 * read at once.
+	 */
 	private static final int LARGE_TLS_READ = 16 * 1024;
 
-	/** What a TLS record adds to its bytes at most (header, explicit nonce, MAC or tag, padding), generously. */
+	/**
+	 * What a TLS record adds to its bytes at most (header, explicit nonce, MAC or tag,
+	 * padding), generously.
+	 */
 	private static final int TLS_RECORD_OVERHEAD = 128;
 
 	/** The largest TLS record's plain bytes. */
@@ -80,7 +97,10 @@ final class BenchWorker implements Runnable {
 
 	private final String target;
 
-	/** The connections' write lock, as {@link NonBlockingTls} wants one: never contended, the worker is one thread. */
+	/**
+	 * The connections' write lock, as {@link NonBlockingTls} wants one: never contended,
+	 * the worker is one thread.
+	 */
 	private final Lock tlsLock = new ReentrantLock();
 
 	private final NonBlockingTls.PlainInput decrypted = this::decrypted;
@@ -108,17 +128,26 @@ final class BenchWorker implements Runnable {
 
 	private final Selector selector;
 
-	/** Handles a ready connection during the load: {@link #onReady}, or {@link #onReadyTls} with TLS. */
+	/**
+	 * Handles a ready connection during the load: {@link #onReady}, or
+	 * {@link #onReadyTls} with TLS.
+	 */
 	private final Consumer<SelectionKey> onReady;
 
-	/** The expected reply frame, with the tag of the reply being checked written in; position 0, limit its length. */
+	/**
+	 * The expected reply frame, with the tag of the reply being checked written in;
+	 * position 0, limit its length.
+	 */
 	private final ByteBuffer expected;
 
 	private final int replyFrame;
 
 	private final int firstId;
 
-	/** Every read lands here, so that it stays in cache; a partial reply is carried by its connection. */
+	/**
+	 * Every read lands here, so that it stays in cache; a partial reply is carried by its
+	 * connection.
+	 */
 	private final ByteBuffer in;
 
 	/** Every write is built here. */
@@ -126,13 +155,22 @@ final class BenchWorker implements Runnable {
 
 	private final int requestFrame;
 
-	/** Bytes one request takes on the wire at most: its frame, with TLS its records' overhead too. */
+	/**
+	 * Bytes one request takes on the wire at most: its frame, with TLS its records'
+	 * overhead too.
+	 */
 	private final int requestWire;
 
-	/** Capacity of a connection's overflow buffer, allocated when a write is not taken whole. */
+	/**
+	 * Capacity of a connection's overflow buffer, allocated when a write is not taken
+	 * whole.
+	 */
 	private final int overflowCapacity;
 
-	/** Send times (System.nanoTime) by connection and sequence number: {@code ring + (sequence & mask)}. */
+	/**
+	 * Send times (System.nanoTime) by connection and sequence number:
+	 * {@code ring + (sequence & mask)}.
+	 */
 	private final long[] sentAt;
 
 	private final int ringSize;
@@ -146,17 +184,26 @@ final class BenchWorker implements Runnable {
 
 	private int pendingCount;
 
-	/** True once the run is over: replies are still read and checked, no more requests are sent. */
+	/**
+	 * True once the run is over: replies are still read and checked, no more requests are
+	 * sent.
+	 */
 	private boolean draining;
 
 	final Histogram latency = new Histogram(HIGHEST_LATENCY, 3);
 
-	/** Every reply's latency, warm-up included, for the progress line; null when there is none. */
+	/**
+	 * Every reply's latency, warm-up included, for the progress line; null when there is
+	 * none.
+	 */
 	final SingleWriterRecorder recent;
 
 	private long measureAt;
 
-	/** When the latencies recorded so far are next thrown away: every tenth of a second of the warm-up, then never. */
+	/**
+	 * When the latencies recorded so far are next thrown away: every tenth of a second of
+	 * the warm-up, then never.
+	 */
 	private long resetAt;
 
 	private long endAt;
@@ -187,7 +234,10 @@ final class BenchWorker implements Runnable {
 
 	long finishedAt;
 
-	/** The TLS protocol and cipher suite of the first handshake, and whether a client certificate was sent. */
+	/**
+	 * The TLS protocol and cipher suite of the first handshake, and whether a client
+	 * certificate was sent.
+	 */
 	String tlsProtocol;
 
 	String tlsCipherSuite;
@@ -234,7 +284,8 @@ final class BenchWorker implements Runnable {
 		// room for many replies per read, and always for two whole ones
 		this.in = ByteBuffer.allocateDirect(Math.max(64 * 1024, 2 * this.replyFrame + 16));
 		this.out = ByteBuffer.allocateDirect(Math.max(64 * 1024, this.requestFrame));
-		// the closed loop never has more than depth requests unwritten; the open loop skips sends when this is full
+		// the closed loop never has more than depth requests unwritten; the open loop
+		// skips sends when this is full
 		this.overflowCapacity = options.openLoop()
 				? Math.max(this.requestWire, Math.min(64 * 1024, this.requestWire * this.ringSize))
 				: this.requestWire * this.depth;
@@ -324,9 +375,11 @@ final class BenchWorker implements Runnable {
 		}
 		for (BenchConnection c : pending) {
 			if (c != null && !c.open && c.key != null && c.key.isValid()) {
-				connectFailed(c, (c.tls != null)
-						? "TLS handshake with " + this.target + " timed out after " + this.coordinator.connectTimeoutText
-						: "connect timed out after " + this.coordinator.connectTimeoutText);
+				connectFailed(c,
+						(c.tls != null)
+								? "TLS handshake with " + this.target + " timed out after "
+										+ this.coordinator.connectTimeoutText
+								: "connect timed out after " + this.coordinator.connectTimeoutText);
 			}
 		}
 	}
@@ -334,7 +387,8 @@ final class BenchWorker implements Runnable {
 	private void onConnectReady(SelectionKey key) {
 		BenchConnection c = (BenchConnection) key.attachment();
 		if (c.open) {
-			// connected already: what the server says before the load (a TLS session ticket, an alert) is read as usual
+			// connected already: what the server says before the load (a TLS session
+			// ticket, an alert) is read as usual
 			this.onReady.accept(key);
 			return;
 		}
@@ -361,7 +415,9 @@ final class BenchWorker implements Runnable {
 		connected(c);
 	}
 
-	/** The connection's TCP is up: it is established, or with TLS its handshake begins. */
+	/**
+	 * The connection's TCP is up: it is established, or with TLS its handshake begins.
+	 */
 	private void connected(BenchConnection c) {
 		try {
 			if (this.tls == null) {
@@ -394,7 +450,10 @@ final class BenchWorker implements Runnable {
 		c.tls.start(c.tlsOutput);
 	}
 
-	/** The connection is ready for the load: connected, and with TLS through its handshake. */
+	/**
+	 * The connection is ready for the load: connected, and with TLS through its
+	 * handshake.
+	 */
 	private void established(BenchConnection c) throws IOException {
 		if (c.key == null) {
 			c.key = c.channel.register(this.selector, SelectionKey.OP_READ, c);
@@ -513,10 +572,12 @@ final class BenchWorker implements Runnable {
 	}
 
 	/**
-	 * Throws away the replies counted and latencies recorded so far: every tenth of a second of the warm-up, and at
-	 * its end. Warm-up replies are counted and recorded exactly as measured ones are, so that the JIT compiles the
-	 * reply path once, for both: a branch taken only from the end of the warm-up made the JVM deoptimize that path
-	 * there and run it slower for about half a second, and the first measured second's latencies showed it.
+	 * Throws away the replies counted and latencies recorded so far: every tenth of a
+	 * second of the warm-up, and at its end. Warm-up replies are counted and recorded
+	 * exactly as measured ones are, so that the JIT compiles the reply path once, for
+	 * both: a branch taken only from the end of the warm-up made the JVM deoptimize that
+	 * path there and run it slower for about half a second, and the first measured
+	 * second's latencies showed it.
 	 */
 	private void reset(long now) {
 		discardRecorded();
@@ -529,8 +590,8 @@ final class BenchWorker implements Runnable {
 	}
 
 	/**
-	 * Waits a little for the replies still due, so that the server is not left writing to closed connections, and
-	 * checks them; they are not counted as requests or latencies.
+	 * Waits a little for the replies still due, so that the server is not left writing to
+	 * closed connections, and checks them; they are not counted as requests or latencies.
 	 */
 	private void drain() throws IOException {
 		this.draining = true;
@@ -577,13 +638,17 @@ final class BenchWorker implements Runnable {
 		write(c);
 	}
 
-	/** Closed loop: one more request, to be stamped and written after the current read. */
+	/**
+	 * Closed loop: one more request, to be stamped and written after the current read.
+	 */
 	private void queue(BenchConnection c) {
 		c.sent++;
 		c.queued++;
 	}
 
-	/** Puts the frames of requests {@code first} to {@code first + count - 1} in a buffer. */
+	/**
+	 * Puts the frames of requests {@code first} to {@code first + count - 1} in a buffer.
+	 */
 	private void putRequests(ByteBuffer buffer, BenchConnection c, long first, int count) {
 		byte[] request = this.frames.request;
 		int tagAt = this.frames.requestTag;
@@ -595,8 +660,9 @@ final class BenchWorker implements Runnable {
 	}
 
 	/**
-	 * Stamps the queued requests with the time they are written, in the closed loop, and writes them. In the open loop
-	 * the one queued request was stamped with its intended time already.
+	 * Stamps the queued requests with the time they are written, in the closed loop, and
+	 * writes them. In the open loop the one queued request was stamped with its intended
+	 * time already.
 	 */
 	private void stampAndWrite(BenchConnection c, long now) {
 		int queued = c.queued;
@@ -609,7 +675,10 @@ final class BenchWorker implements Runnable {
 		write(c);
 	}
 
-	/** Writes the connection's queued requests, straight from the shared buffer unless earlier bytes still wait. */
+	/**
+	 * Writes the connection's queued requests, straight from the shared buffer unless
+	 * earlier bytes still wait.
+	 */
 	private void write(BenchConnection c) {
 		if (c.tls != null) {
 			writeTls(c);
@@ -652,7 +721,10 @@ final class BenchWorker implements Runnable {
 		}
 	}
 
-	/** Encrypts the connection's queued requests from the shared buffer; the records go to {@link #writeRecords}. */
+	/**
+	 * Encrypts the connection's queued requests from the shared buffer; the records go to
+	 * {@link #writeRecords}.
+	 */
 	private void writeTls(BenchConnection c) {
 		int queued = c.queued;
 		c.queued = 0;
@@ -676,8 +748,8 @@ final class BenchWorker implements Runnable {
 	}
 
 	/**
-	 * Writes TLS records (a handshake's or requests') behind any the socket has not taken yet; keeps a copy of what it
-	 * does not take now, as the records' buffer is reused.
+	 * Writes TLS records (a handshake's or requests') behind any the socket has not taken
+	 * yet; keeps a copy of what it does not take now, as the records' buffer is reused.
 	 */
 	private void writeRecords(BenchConnection c, ByteBuffer records) throws IOException {
 		if (!c.overflowing()) {
@@ -793,9 +865,10 @@ final class BenchWorker implements Runnable {
 	}
 
 	/**
-	 * Reads a TLS connection: the engine decrypts, {@link #decrypted} puts the plain bytes in the shared input buffer
-	 * and parses them as {@link #read} does. While the connection is handshaking, a failure is a failed connect and
-	 * the end of the handshake makes it established.
+	 * Reads a TLS connection: the engine decrypts, {@link #decrypted} puts the plain
+	 * bytes in the shared input buffer and parses them as {@link #read} does. While the
+	 * connection is handshaking, a failure is a failed connect and the end of the
+	 * handshake makes it established.
 	 */
 	private void readTls(BenchConnection c) {
 		ByteBuffer in = this.in;
@@ -851,7 +924,10 @@ final class BenchWorker implements Runnable {
 		keepRest(c);
 	}
 
-	/** Takes the decrypted bytes of the connection being read into the shared input buffer, parsing as it fills. */
+	/**
+	 * Takes the decrypted bytes of the connection being read into the shared input
+	 * buffer, parsing as it fills.
+	 */
 	private void decrypted(ByteBuffer plain) {
 		BenchConnection c = this.decrypting;
 		ByteBuffer in = this.in;
@@ -870,8 +946,9 @@ final class BenchWorker implements Runnable {
 	}
 
 	/**
-	 * After a TLS read, as at the end of {@link #read}: keeps the start of a reply that has not fully arrived with its
-	 * connection, and lists the connection for writing when its replies queued requests.
+	 * After a TLS read, as at the end of {@link #read}: keeps the start of a reply that
+	 * has not fully arrived with its connection, and lists the connection for writing
+	 * when its replies queued requests.
 	 */
 	private void keepRest(BenchConnection c) {
 		ByteBuffer in = this.in;
@@ -892,8 +969,9 @@ final class BenchWorker implements Runnable {
 	}
 
 	/**
-	 * Stamps and writes the requests queued by the replies of one select, all together: the server sees them in one
-	 * burst and is woken once, rather than once per connection.
+	 * Stamps and writes the requests queued by the replies of one select, all together:
+	 * the server sees them in one burst and is woken once, rather than once per
+	 * connection.
 	 */
 	private void flushPending() {
 		int count = this.pendingCount;
@@ -914,8 +992,9 @@ final class BenchWorker implements Runnable {
 	}
 
 	/**
-	 * Takes every complete reply from the shared input buffer, which holds this connection's bytes from 0 to its
-	 * position, and leaves what is left of them (the start of a reply) at its start.
+	 * Takes every complete reply from the shared input buffer, which holds this
+	 * connection's bytes from 0 to its position, and leaves what is left of them (the
+	 * start of a reply) at its start.
 	 */
 	private void parse(BenchConnection c, long now) {
 		ByteBuffer in = this.in;
@@ -930,7 +1009,8 @@ final class BenchWorker implements Runnable {
 				continue;
 			}
 			if (end - pos >= frame) {
-				// the usual case: a whole reply, compared in one go with what it should be
+				// the usual case: a whole reply, compared in one go with what it should
+				// be
 				this.frames.putTag(this.expected, this.frames.replyTag, BenchFrames.tag(c.id, c.received));
 				in.limit(pos + frame).position(pos);
 				boolean equal = in.mismatch(this.expected) < 0;
@@ -960,7 +1040,9 @@ final class BenchWorker implements Runnable {
 		}
 	}
 
-	/** @return where the next frame starts, or -1 when this one is not complete */
+	/**
+	 * @return where the next frame starts, or -1 when this one is not complete
+	 */
 	private int delimitedFrame(BenchConnection c, int pos, int end, long now, boolean measure) {
 		ByteBuffer in = this.in;
 		byte terminator = this.frames.terminator;
@@ -970,7 +1052,8 @@ final class BenchWorker implements Runnable {
 		}
 		if (i == end) {
 			if (pos == 0 && end == in.capacity()) {
-				// longer than any right reply can be: a mismatch, thrown away up to its terminator
+				// longer than any right reply can be: a mismatch, thrown away up to its
+				// terminator
 				replied(c, false, now, measure);
 				c.skipping = true;
 				return end;
@@ -990,7 +1073,9 @@ final class BenchWorker implements Runnable {
 		return i + 1;
 	}
 
-	/** @return where the next frame starts, or -1 when this one is not complete */
+	/**
+	 * @return where the next frame starts, or -1 when this one is not complete
+	 */
 	private int lengthFrame(BenchConnection c, int pos, int end, long now, boolean measure) {
 		ByteBuffer in = this.in;
 		int header = this.frames.lengthHeader;
@@ -1112,7 +1197,8 @@ final class BenchWorker implements Runnable {
 		for (BenchConnection c : this.connections) {
 			if (c != null) {
 				if (c.open && c.tls != null && !c.overflowing()) {
-					// close_notify, best effort, so that the server sees a clean end of TLS
+					// close_notify, best effort, so that the server sees a clean end of
+					// TLS
 					c.tls.close((records, endOfMessage) -> c.channel.write(records));
 				}
 				c.open = false;
@@ -1154,8 +1240,8 @@ final class BenchWorker implements Runnable {
 	}
 
 	/**
-	 * What the workers share: they connect, report, and start together, so that warm-up and measurement cover the
-	 * same time on every thread.
+	 * What the workers share: they connect, report, and start together, so that warm-up
+	 * and measurement cover the same time on every thread.
 	 */
 	static final class Coordinator {
 

@@ -33,9 +33,10 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * {@code sockeye client}: sends each message argument (or each line of standard input) to a TCP server through a
- * Spring Integration outbound gateway over one connection, and prints each reply on its own line. Exits 1 with one line
- * on standard error when the server is unreachable, does not answer in time or closes the connection.
+ * {@code sockeye client}: sends each message argument (or each line of standard input) to
+ * a TCP server through a Spring Integration outbound gateway over one connection, and
+ * prints each reply on its own line. Exits 1 with one line on standard error when the
+ * server is unreachable, does not answer in time or closes the connection.
  */
 public final class ClientCommand {
 
@@ -54,7 +55,8 @@ public final class ClientCommand {
 	 * @param in standard input, read when no message is given
 	 * @param out where replies go
 	 * @param err where errors go
-	 * @return the exit code: 0 when every message got its reply, 1 on a connection problem, 2 on a usage error
+	 * @return the exit code: 0 when every message got its reply, 1 on a connection
+	 * problem, 2 on a usage error
 	 */
 	public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
 		Options options;
@@ -76,7 +78,8 @@ public final class ClientCommand {
 			}
 			connections.setBeanName("sockeye.client.connectionFactory");
 			IntegrationFlowRegistration flow = context.getBean(IntegrationFlowContext.class)
-				.registration((f) -> f.handle(Tcp.outboundGateway(connections).remoteTimeout(options.timeout.toMillis())))
+				.registration(
+						(f) -> f.handle(Tcp.outboundGateway(connections).remoteTimeout(options.timeout.toMillis())))
 				.addBean(connections.getBeanName(), connections)
 				.register();
 			MessagingTemplate template = new MessagingTemplate();
@@ -142,8 +145,9 @@ public final class ClientCommand {
 	}
 
 	/**
-	 * Silences logging, so that standard output has the replies only and standard error one line per failure.
-	 * Called by {@code main}, not by {@link #run}, which tests call in a JVM whose logging they check.
+	 * Silences logging, so that standard output has the replies only and standard error
+	 * one line per failure. Called by {@code main}, not by {@link #run}, which tests call
+	 * in a JVM whose logging they check.
 	 */
 	public static void quietLogging() {
 		LoggingSystem logging = LoggingSystem.get(ClientCommand.class.getClassLoader());

@@ -12,8 +12,8 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 
 /**
- * Spring Integration client connection factories with Sockeye's framing, for the {@code client} command and the
- * {@code relay} service.
+ * Spring Integration client connection factories with Sockeye's framing, for the
+ * {@code client} command and the {@code relay} service.
  */
 public final class ClientConnections {
 
@@ -29,11 +29,11 @@ public final class ClientConnections {
 	 * @param listener told when connections open and close
 	 * @return a factory; the caller gives it a bean name and starts it
 	 */
-	public static TcpNetClientConnectionFactory create(String host, int port, FrameCodec codec,
-			Duration connectTimeout, Duration readTimeout, ClientConnectionListener listener) {
+	public static TcpNetClientConnectionFactory create(String host, int port, FrameCodec codec, Duration connectTimeout,
+			Duration readTimeout, ClientConnectionListener listener) {
 		TcpNetClientConnectionFactory factory = new TcpNetClientConnectionFactory(host, port);
-		factory.setTcpNetConnectionSupport((socket, server, lookupHost, publisher, name) ->
-				new FramedClientConnection(socket, publisher, name, codec, listener));
+		factory.setTcpNetConnectionSupport((socket, server, lookupHost, publisher,
+				name) -> new FramedClientConnection(socket, publisher, name, codec, listener));
 		factory.setSerializer(new FrameSerializer(codec));
 		factory.setDeserializer(new FrameDeserializer(codec));
 		factory.setConnectTimeout((int) Math.max(1, (connectTimeout.toMillis() + 999) / 1000));

@@ -20,8 +20,8 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.MessagingException;
 
 /**
- * A client connection for Sockeye's outbound gateways: reads replies in bulk through a {@link FrameReader} and
- * writes each request as one framed array.
+ * A client connection for Sockeye's outbound gateways: reads replies in bulk through a
+ * {@link FrameReader} and writes each request as one framed array.
  */
 final class FramedClientConnection extends TcpNetConnection {
 
@@ -60,7 +60,8 @@ final class FramedClientConnection extends TcpNetConnection {
 	protected boolean handleReadException(Exception exception) {
 		Throwable cause = (exception instanceof UncheckedIOException) ? exception.getCause() : exception;
 		if (cause instanceof SoftEndOfStreamException || cause instanceof EOFException) {
-			// Spring Integration treats an orderly close as no error, so a gateway waiting for a reply would wait
+			// Spring Integration treats an orderly close as no error, so a gateway
+			// waiting for a reply would wait
 			// for its timeout; tell it the server closed the connection
 			closeConnection(true);
 			sendExceptionToListener(new EOFException("Connection closed by the server"));

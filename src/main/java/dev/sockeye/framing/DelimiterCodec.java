@@ -1,9 +1,10 @@
 package dev.sockeye.framing;
 
 /**
- * Frames that end with one delimiter byte ({@code lf}, {@code null}), optionally stripping a carriage return before
- * it ({@code crlf}), optionally starting with a start byte ({@code stx-etx}). Searches each byte once, however the
- * frame was split across reads.
+ * Frames that end with one delimiter byte ({@code lf}, {@code null}), optionally
+ * stripping a carriage return before it ({@code crlf}), optionally starting with a start
+ * byte ({@code stx-etx}). Searches each byte once, however the frame was split across
+ * reads.
  */
 final class DelimiterCodec extends FrameCodec {
 
@@ -24,7 +25,10 @@ final class DelimiterCodec extends FrameCodec {
 		this.crlf = crlf;
 	}
 
-	/** A line ended by LF; a CR before the LF is stripped on input, and replies end with CRLF. */
+	/**
+	 * A line ended by LF; a CR before the LF is stripped on input, and replies end with
+	 * CRLF.
+	 */
 	static DelimiterCodec crlf(int maxPayload) {
 		return new DelimiterCodec(maxPayload, NONE, (byte) '\n', true);
 	}
@@ -74,7 +78,8 @@ final class DelimiterCodec extends FrameCodec {
 			}
 		}
 		int pending = readable - head;
-		// with crlf, one byte past the limit can still be the CR of a max-size line, but only if it is a CR
+		// with crlf, one byte past the limit can still be the CR of a max-size line, but
+		// only if it is a CR
 		boolean maybeCr = this.crlf && pending == maxPayload() + 1 && bytes[start + readable - 1] == CR;
 		if (pending > maxPayload() && !maybeCr) {
 			throw FramingException.oversizeWithoutEnd(maxPayload());

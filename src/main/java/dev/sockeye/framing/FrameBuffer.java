@@ -4,11 +4,11 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The bytes one connection has read but not yet framed. Starts small, grows by doubling only while a frame that is
- * still within the limit needs it, and shrinks back to its initial capacity once it is drained, so an idle connection
- * holds at most 4 KiB (the initial capacity unless its messages are large) and never a buffer of the maximum message
- * size.
- * Not thread-safe: one connection reads from one thread at a time.
+ * The bytes one connection has read but not yet framed. Starts small, grows by doubling
+ * only while a frame that is still within the limit needs it, and shrinks back to its
+ * initial capacity once it is drained, so an idle connection holds at most 4 KiB (the
+ * initial capacity unless its messages are large) and never a buffer of the maximum
+ * message size. Not thread-safe: one connection reads from one thread at a time.
  */
 public final class FrameBuffer {
 
@@ -32,8 +32,8 @@ public final class FrameBuffer {
 	private int scanned;
 
 	/**
-	 * @param capacityLimit the most this buffer may hold: the largest frame the codec accepts, header and
-	 * delimiters included
+	 * @param capacityLimit the most this buffer may hold: the largest frame the codec
+	 * accepts, header and delimiters included
 	 */
 	public FrameBuffer(int capacityLimit) {
 		this(capacityLimit, INITIAL_CAPACITY);
@@ -50,27 +50,39 @@ public final class FrameBuffer {
 		this.view = ByteBuffer.wrap(this.bytes);
 	}
 
-	/** @return the backing array; valid bytes are {@link #start()} (inclusive) to {@link #end()} (exclusive) */
+	/**
+	 * @return the backing array; valid bytes are {@link #start()} (inclusive) to
+	 * {@link #end()} (exclusive)
+	 */
 	public byte[] array() {
 		return this.bytes;
 	}
 
-	/** @return the index of the first unframed byte */
+	/**
+	 * @return the index of the first unframed byte
+	 */
 	public int start() {
 		return this.start;
 	}
 
-	/** @return the index after the last unframed byte */
+	/**
+	 * @return the index after the last unframed byte
+	 */
 	public int end() {
 		return this.end;
 	}
 
-	/** @return how many unframed bytes there are */
+	/**
+	 * @return how many unframed bytes there are
+	 */
 	public int readable() {
 		return this.end - this.start;
 	}
 
-	/** @return how many unframed bytes a codec has already searched, so that it does not search them again */
+	/**
+	 * @return how many unframed bytes a codec has already searched, so that it does not
+	 * search them again
+	 */
 	public int scanned() {
 		return this.scanned;
 	}
@@ -80,17 +92,20 @@ public final class FrameBuffer {
 		this.scanned = count;
 	}
 
-	/** @return true when another read could add bytes without exceeding the limit */
+	/**
+	 * @return true when another read could add bytes without exceeding the limit
+	 */
 	public boolean hasRoom() {
 		return readable() < this.capacityLimit;
 	}
 
 	/**
-	 * Makes room for at least one more byte (compacting first, growing only if that is not enough) and returns a
-	 * buffer view whose position and limit are the free space. The caller reads into it and then calls
-	 * {@link #written(int)}.
+	 * Makes room for at least one more byte (compacting first, growing only if that is
+	 * not enough) and returns a buffer view whose position and limit are the free space.
+	 * The caller reads into it and then calls {@link #written(int)}.
 	 * @return the free space as a {@link ByteBuffer} over the backing array
-	 * @throws IllegalStateException if the buffer already holds {@code capacityLimit} bytes
+	 * @throws IllegalStateException if the buffer already holds {@code capacityLimit}
+	 * bytes
 	 */
 	public ByteBuffer writableView() {
 		makeRoom();
@@ -98,7 +113,9 @@ public final class FrameBuffer {
 		return this.view;
 	}
 
-	/** @return the number of bytes that can be written at {@link #end()} after making room */
+	/**
+	 * @return the number of bytes that can be written at {@link #end()} after making room
+	 */
 	public int makeRoom() {
 		if (this.end == this.bytes.length) {
 			if (this.start > 0) {
@@ -125,7 +142,8 @@ public final class FrameBuffer {
 	 * Takes one frame off the front of the buffer.
 	 * @param payloadOffset where the payload starts, relative to {@link #start()}
 	 * @param payloadLength the payload's length
-	 * @param frameLength how many bytes the whole frame occupies (header and delimiters included)
+	 * @param frameLength how many bytes the whole frame occupies (header and delimiters
+	 * included)
 	 * @return a copy of the payload
 	 */
 	public byte[] take(int payloadOffset, int payloadLength, int frameLength) {
@@ -149,7 +167,9 @@ public final class FrameBuffer {
 		}
 	}
 
-	/** @return the current capacity of the backing array, for tests and diagnostics */
+	/**
+	 * @return the current capacity of the backing array, for tests and diagnostics
+	 */
 	public int capacity() {
 		return this.bytes.length;
 	}

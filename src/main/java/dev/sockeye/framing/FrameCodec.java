@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Turns buffered bytes into message payloads and payloads into frames, for one {@link Framing} and one size limit.
- * Stateless and shared by all connections of a listener: per-connection state lives in the {@link FrameBuffer}.
+ * Turns buffered bytes into message payloads and payloads into frames, for one
+ * {@link Framing} and one size limit. Stateless and shared by all connections of a
+ * listener: per-connection state lives in the {@link FrameBuffer}.
  */
 public abstract class FrameCodec {
 
@@ -15,22 +16,31 @@ public abstract class FrameCodec {
 		this.maxPayload = maxPayload;
 	}
 
-	/** @return the largest payload this codec accepts or writes */
+	/**
+	 * @return the largest payload this codec accepts or writes
+	 */
 	public int maxPayload() {
 		return this.maxPayload;
 	}
 
-	/** @return the most bytes a connection may buffer for one frame: payload plus header and delimiters */
+	/**
+	 * @return the most bytes a connection may buffer for one frame: payload plus header
+	 * and delimiters
+	 */
 	public int bufferLimit() {
 		return this.maxPayload + maxOverhead();
 	}
 
-	/** @return a new buffer for one connection's input, bounded by {@link #bufferLimit()} */
+	/**
+	 * @return a new buffer for one connection's input, bounded by {@link #bufferLimit()}
+	 */
 	public FrameBuffer newBuffer() {
 		return new FrameBuffer(bufferLimit());
 	}
 
-	/** @return the framing bytes around a payload at most */
+	/**
+	 * @return the framing bytes around a payload at most
+	 */
 	protected abstract int maxOverhead();
 
 	/**
@@ -42,7 +52,8 @@ public abstract class FrameCodec {
 	public abstract byte[] decode(FrameBuffer buffer) throws FramingException;
 
 	/**
-	 * Called once the peer has closed its side, after {@link #decode} returned {@code null}.
+	 * Called once the peer has closed its side, after {@link #decode} returned
+	 * {@code null}.
 	 * @param buffer the connection's unframed bytes
 	 * @return a last payload, or {@code null} when there is none
 	 * @throws FramingException when a partial frame was left
@@ -66,13 +77,18 @@ public abstract class FrameCodec {
 
 	/**
 	 * @param payload the message
-	 * @return the whole frame in one array, ready for a single write. The payload is written as it is: a reply that
-	 * contains the delimiter (a multi-line reply in a line framing) reads as several messages on the other side
-	 * @throws FramingException when the payload cannot be framed (larger than the limit or than its header can say)
+	 * @return the whole frame in one array, ready for a single write. The payload is
+	 * written as it is: a reply that contains the delimiter (a multi-line reply in a line
+	 * framing) reads as several messages on the other side
+	 * @throws FramingException when the payload cannot be framed (larger than the limit
+	 * or than its header can say)
 	 */
 	public abstract byte[] frame(byte[] payload) throws FramingException;
 
-	/** @return true when one connection carries one message, ended by the client closing its output */
+	/**
+	 * @return true when one connection carries one message, ended by the client closing
+	 * its output
+	 */
 	public boolean endsWithStream() {
 		return false;
 	}

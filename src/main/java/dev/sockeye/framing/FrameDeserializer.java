@@ -7,9 +7,10 @@ import org.springframework.core.serializer.Deserializer;
 import org.springframework.integration.ip.tcp.serializer.SoftEndOfStreamException;
 
 /**
- * Spring Integration's view of a {@link FrameCodec} on a blocking stream. On a Sockeye connection the stream is a
- * {@link FrameReader} and reads are in bulk; any other stream (a client connection, a test) is read one byte at a
- * time so that nothing past the frame is consumed.
+ * Spring Integration's view of a {@link FrameCodec} on a blocking stream. On a Sockeye
+ * connection the stream is a {@link FrameReader} and reads are in bulk; any other stream
+ * (a client connection, a test) is read one byte at a time so that nothing past the frame
+ * is consumed.
  */
 public final class FrameDeserializer implements Deserializer<byte[]> {
 

@@ -5,9 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * A blocking connection's input: reads from the socket in bulk into the connection's {@link FrameBuffer} and hands
- * out whole frames, so no byte costs a system call of its own and no byte read past a frame is lost.
- * One reader per connection, used by one thread.
+ * A blocking connection's input: reads from the socket in bulk into the connection's
+ * {@link FrameBuffer} and hands out whole frames, so no byte costs a system call of its
+ * own and no byte read past a frame is lost. One reader per connection, used by one
+ * thread.
  */
 public final class FrameReader extends InputStream {
 
@@ -90,7 +91,9 @@ public final class FrameReader extends InputStream {
 		return n;
 	}
 
-	/** @return how many bytes are read but not yet framed */
+	/**
+	 * @return how many bytes are read but not yet framed
+	 */
 	public int buffered() {
 		return this.buffer.readable();
 	}

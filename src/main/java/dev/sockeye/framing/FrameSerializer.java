@@ -6,7 +6,8 @@ import java.io.OutputStream;
 import org.springframework.core.serializer.Serializer;
 
 /**
- * Spring Integration's view of a {@link FrameCodec} for writing: one frame per message, in one write.
+ * Spring Integration's view of a {@link FrameCodec} for writing: one frame per message,
+ * in one write.
  */
 public final class FrameSerializer implements Serializer<byte[]> {
 
@@ -16,7 +17,9 @@ public final class FrameSerializer implements Serializer<byte[]> {
 		this.codec = codec;
 	}
 
-	/** @return the codec that frames each message */
+	/**
+	 * @return the codec that frames each message
+	 */
 	public FrameCodec codec() {
 		return this.codec;
 	}

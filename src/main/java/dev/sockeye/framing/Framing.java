@@ -5,7 +5,9 @@ package dev.sockeye.framing;
  */
 public enum Framing {
 
-	/** Lines ended by CRLF; a bare LF also ends a line on input, replies end with CRLF. */
+	/**
+	 * Lines ended by CRLF; a bare LF also ends a line on input, replies end with CRLF.
+	 */
 	CRLF,
 
 	/** Lines ended by LF. */
@@ -26,10 +28,15 @@ public enum Framing {
 	/** A four-byte big-endian length, then that many bytes. */
 	LENGTH_HEADER_4,
 
-	/** One message per connection: everything the client sends until it closes its output. */
+	/**
+	 * One message per connection: everything the client sends until it closes its output.
+	 */
 	RAW,
 
-	/** No framing: each read from the socket is one message, as a server calling {@code recv(1024)} sees it. */
+	/**
+	 * No framing: each read from the socket is one message, as a server calling
+	 * {@code recv(1024)} sees it.
+	 */
 	NONE;
 
 	/**
@@ -50,7 +57,9 @@ public enum Framing {
 		};
 	}
 
-	/** @return the name as written in configuration, e.g. {@code length-header-4} */
+	/**
+	 * @return the name as written in configuration, e.g. {@code length-header-4}
+	 */
 	public String configName() {
 		return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
 	}

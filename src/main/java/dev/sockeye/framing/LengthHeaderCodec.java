@@ -1,9 +1,10 @@
 package dev.sockeye.framing;
 
 /**
- * Frames that start with a big-endian length of 1, 2 or 4 bytes (unsigned, except that a 4-byte header above
- * {@code Integer.MAX_VALUE} is rejected as malformed). The claimed length is checked against the limit before a
- * single payload byte is buffered, so a lying header costs nothing.
+ * Frames that start with a big-endian length of 1, 2 or 4 bytes (unsigned, except that a
+ * 4-byte header above {@code Integer.MAX_VALUE} is rejected as malformed). The claimed
+ * length is checked against the limit before a single payload byte is buffered, so a
+ * lying header costs nothing.
  */
 final class LengthHeaderCodec extends FrameCodec {
 
@@ -40,8 +41,8 @@ final class LengthHeaderCodec extends FrameCodec {
 			length = (length << 8) | (bytes[start + i] & 0xff);
 		}
 		if (this.headerSize == 4 && length > Integer.MAX_VALUE) {
-			throw FramingException.decode("Length header 0x" + Long.toHexString(length) + " is negative as a 32-bit"
-					+ " signed length");
+			throw FramingException
+				.decode("Length header 0x" + Long.toHexString(length) + " is negative as a 32-bit" + " signed length");
 		}
 		if (length > maxPayload()) {
 			throw FramingException.oversize(length, maxPayload());

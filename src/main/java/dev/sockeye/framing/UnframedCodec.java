@@ -3,8 +3,9 @@ package dev.sockeye.framing;
 import java.util.Arrays;
 
 /**
- * No framing bytes at all. Either each read is one message ({@code none}: what a {@code recv(1024)} server does), or
- * the whole stream until the client closes its output is one message ({@code raw}). Replies are written as they are.
+ * No framing bytes at all. Either each read is one message ({@code none}: what a
+ * {@code recv(1024)} server does), or the whole stream until the client closes its output
+ * is one message ({@code raw}). Replies are written as they are.
  */
 final class UnframedCodec extends FrameCodec {
 
@@ -25,7 +26,8 @@ final class UnframedCodec extends FrameCodec {
 
 	@Override
 	public FrameBuffer newBuffer() {
-		// each read is a message: read as much as a recv(READ_SIZE) would, not a few hundred bytes at a time
+		// each read is a message: read as much as a recv(READ_SIZE) would, not a few
+		// hundred bytes at a time
 		return this.wholeStream ? super.newBuffer() : new FrameBuffer(bufferLimit(), READ_SIZE);
 	}
 

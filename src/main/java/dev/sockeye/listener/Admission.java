@@ -12,10 +12,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Decides, before a single byte is read, whether a new connection may stay: address rules first (deny wins, then
- * allow when an allow list is set), then the listener's connection cap and the per-client cap. A refused connection
- * is closed at once, counted by reason, and logged at most once per {@link #LOG_INTERVAL_MILLIS} with how many were
- * refused since. Counts are released when an admitted connection closes.
+ * Decides, before a single byte is read, whether a new connection may stay: address rules
+ * first (deny wins, then allow when an allow list is set), then the listener's connection
+ * cap and the per-client cap. A refused connection is closed at once, counted by reason,
+ * and logged at most once per {@link #LOG_INTERVAL_MILLIS} with how many were refused
+ * since. Counts are released when an admitted connection closes.
  */
 final class Admission {
 
@@ -63,8 +64,9 @@ final class Admission {
 
 	/**
 	 * @param remote the client's address
-	 * @return true when the connection may stay (and is then counted until {@link #release}), false when it was
-	 * refused (counted and possibly logged; the caller closes it)
+	 * @return true when the connection may stay (and is then counted until
+	 * {@link #release}), false when it was refused (counted and possibly logged; the
+	 * caller closes it)
 	 */
 	boolean admit(InetAddress remote) {
 		String reason = check(remote);
@@ -89,7 +91,8 @@ final class Admission {
 			this.admitted.incrementAndGet();
 		}
 		if (this.maxPerClient > 0) {
-			AtomicInteger count = this.perClient.computeIfAbsent(remote.getHostAddress(), (address) -> new AtomicInteger());
+			AtomicInteger count = this.perClient.computeIfAbsent(remote.getHostAddress(),
+					(address) -> new AtomicInteger());
 			if (count.incrementAndGet() > this.maxPerClient) {
 				count.decrementAndGet();
 				this.admitted.decrementAndGet();
@@ -99,7 +102,9 @@ final class Admission {
 		return null;
 	}
 
-	/** @param remoteAddress the IP address of an admitted connection that has closed */
+	/**
+	 * @param remoteAddress the IP address of an admitted connection that has closed
+	 */
 	void release(String remoteAddress) {
 		this.admitted.decrementAndGet();
 		if (this.maxPerClient > 0) {
@@ -108,7 +113,9 @@ final class Admission {
 		}
 	}
 
-	/** @return the connection cap, or 0 when there is none */
+	/**
+	 * @return the connection cap, or 0 when there is none
+	 */
 	int limit() {
 		return this.maxConnections;
 	}

@@ -12,9 +12,11 @@ import org.springframework.integration.ip.tcp.connection.TcpConnectionSupport;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 
 /**
- * A blocking server connection factory whose server socket asks {@link Admission} about each accepted socket: a
- * refused socket is closed inside {@code accept()}, so Spring Integration never sees it. On a TLS listener an admitted
- * socket is layered with TLS there, from the bundle's current material; its handshake runs on the connection's thread.
+ * A blocking server connection factory whose server socket asks {@link Admission} about
+ * each accepted socket: a refused socket is closed inside {@code accept()}, so Spring
+ * Integration never sees it. On a TLS listener an admitted socket is layered with TLS
+ * there, from the bundle's current material; its handshake runs on the connection's
+ * thread.
  */
 final class AdmittingNetServerConnectionFactory extends TcpNetServerConnectionFactory {
 
@@ -48,15 +50,19 @@ final class AdmittingNetServerConnectionFactory extends TcpNetServerConnectionFa
 	}
 
 	/**
-	 * Drops the connections closed since the last accept from Spring Integration's connection map, one by one,
-	 * instead of its walk of every connection after each accept (see {@link FramedConnectionSupport#forgetClosed}).
+	 * Drops the connections closed since the last accept from Spring Integration's
+	 * connection map, one by one, instead of its walk of every connection after each
+	 * accept (see {@link FramedConnectionSupport#forgetClosed}).
 	 */
 	@Override
 	protected void harvestClosedConnections() {
 		this.connections.forgetClosed((closed) -> closeConnection(closed.getConnectionId()));
 	}
 
-	/** Drops at once a connection that closed before Spring Integration knew of it: its turn to be dropped is past. */
+	/**
+	 * Drops at once a connection that closed before Spring Integration knew of it: its
+	 * turn to be dropped is past.
+	 */
 	@Override
 	protected void addConnection(TcpConnectionSupport connection) {
 		super.addConnection(connection);

@@ -19,9 +19,10 @@ import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionFactory;
 
 /**
- * An NIO server connection factory that asks {@link Admission} about each accepted channel before it becomes a
- * connection: a refused channel is closed on the spot, with no connection object, no open event and no log line of
- * its own. Otherwise the same steps as Spring Integration's {@code doAccept}, through its protected hooks.
+ * An NIO server connection factory that asks {@link Admission} about each accepted
+ * channel before it becomes a connection: a refused channel is closed on the spot, with
+ * no connection object, no open event and no log line of its own. Otherwise the same
+ * steps as Spring Integration's {@code doAccept}, through its protected hooks.
  */
 final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFactory {
 
@@ -51,7 +52,8 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 		try {
 			SocketChannel channel;
 			int accepted = 0;
-			// a bounded batch, so that a flood of connects cannot hold up reads on open connections: the server channel
+			// a bounded batch, so that a flood of connects cannot hold up reads on open
+			// connections: the server channel
 			// stays ready and the rest is accepted after the next select
 			while (accepted++ < ACCEPT_BATCH && (channel = server.accept()) != null) {
 				if (isShuttingDown() || !this.admission.admit(channel.socket().getInetAddress())) {
@@ -67,13 +69,16 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 	}
 
 	/**
-	 * Handles the selected keys. When reads run on the selector thread ({@link ListenerExecutor#isInline()}), each
-	 * readable connection is read right here and stays registered for reads: Spring Integration's own handling takes
-	 * the key's read interest away, hands the read to the executor, then gives the interest back and wakes the
-	 * selector, which is three system calls more per message (a write to wake the selector, a select that returns at
-	 * once, a read to clear the wake) for a thread that was about to select anyway. Otherwise Spring Integration's
-	 * handling, except that a select which selected nothing does not walk every channel: that is every wakeup, and
-	 * with thousands of idle connections the walk would run between most reads.
+	 * Handles the selected keys. When reads run on the selector thread
+	 * ({@link ListenerExecutor#isInline()}), each readable connection is read right here
+	 * and stays registered for reads: Spring Integration's own handling takes the key's
+	 * read interest away, hands the read to the executor, then gives the interest back
+	 * and wakes the selector, which is three system calls more per message (a write to
+	 * wake the selector, a select that returns at once, a read to clear the wake) for a
+	 * thread that was about to select anyway. Otherwise Spring Integration's handling,
+	 * except that a select which selected nothing does not walk every channel: that is
+	 * every wakeup, and with thousands of idle connections the walk would run between
+	 * most reads.
 	 */
 	@Override
 	protected void processNioSelections(int selectionCount, Selector selector, ServerSocketChannel server,
@@ -111,17 +116,19 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 			connection.readPacket();
 		}
 		catch (RuntimeException ex) {
-			// readPacket reports its own I/O and framing failures; this is a bug, kept to its connection
+			// readPacket reports its own I/O and framing failures; this is a bug, kept to
+			// its connection
 			logger.error("Exception on read " + connection.getConnectionId() + ": " + ex.getMessage(), ex);
 			connection.close();
 		}
 	}
 
 	/**
-	 * Drops the connections closed since the last round from Spring Integration's connection map and its map of
-	 * channels, one by one, instead of its walks of every connection (see {@link FramedConnectionSupport#forgetClosed}).
-	 * A close from another thread wakes the selector, so they go at once. Runs on the selector thread, which alone
-	 * touches the channel map.
+	 * Drops the connections closed since the last round from Spring Integration's
+	 * connection map and its map of channels, one by one, instead of its walks of every
+	 * connection (see {@link FramedConnectionSupport#forgetClosed}). A close from another
+	 * thread wakes the selector, so they go at once. Runs on the selector thread, which
+	 * alone touches the channel map.
 	 */
 	@Override
 	protected void harvestClosedConnections() {
@@ -131,7 +138,10 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 		});
 	}
 
-	/** Drops at once a connection that closed before Spring Integration knew of it: its turn to be dropped is past. */
+	/**
+	 * Drops at once a connection that closed before Spring Integration knew of it: its
+	 * turn to be dropped is past.
+	 */
 	@Override
 	protected void addConnection(TcpConnectionSupport connection) {
 		super.addConnection(connection);
@@ -151,7 +161,8 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 
 	@Override
 	public void stop() {
-		// Spring Integration closes the selector while still active, and its select loop then logs an error
+		// Spring Integration closes the selector while still active, and its select loop
+		// then logs an error
 		setActive(false);
 		super.stop();
 	}

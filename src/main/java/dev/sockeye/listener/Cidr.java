@@ -4,7 +4,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * An address block such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a bare address is a block of one.
+ * An address block such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}; a bare address is
+ * a block of one.
  *
  * @param network the block's address bytes
  * @param prefix how many leading bits must match

@@ -13,8 +13,9 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 
 /**
- * Reports what went wrong on one connection of one listener: one log line naming the listener and the connection,
- * the error meter, and the reason the connection is about to be closed.
+ * Reports what went wrong on one connection of one listener: one log line naming the
+ * listener and the connection, the error meter, and the reason the connection is about to
+ * be closed.
  */
 final class ConnectionErrors {
 
@@ -29,7 +30,9 @@ final class ConnectionErrors {
 		this.metrics = metrics;
 	}
 
-	/** Input that cannot be framed: the connection is closed with reason {@code error}. */
+	/**
+	 * Input that cannot be framed: the connection is closed with reason {@code error}.
+	 */
 	void framing(TcpConnection connection, ConnectionStats stats, FramingException ex) {
 		this.metrics.error((ex.kind() == FramingException.Kind.OVERSIZE) ? ErrorType.OVERSIZE : ErrorType.DECODE);
 		stats.closing(CloseReason.ERROR);
@@ -37,7 +40,10 @@ final class ConnectionErrors {
 				+ ex.getMessage());
 	}
 
-	/** A reply that cannot be framed (larger than the reply framing allows): the connection stays open. */
+	/**
+	 * A reply that cannot be framed (larger than the reply framing allows): the
+	 * connection stays open.
+	 */
 	void replyFraming(TcpConnection connection, FramingException ex) {
 		this.metrics.error((ex.kind() == FramingException.Kind.OVERSIZE) ? ErrorType.OVERSIZE : ErrorType.DECODE);
 		logger.warn("Listener '" + this.listener + "' could not send a reply on connection "
@@ -45,7 +51,8 @@ final class ConnectionErrors {
 	}
 
 	/**
-	 * Reading or writing failed. A reset or an abort is the client going away; anything else is an I/O error.
+	 * Reading or writing failed. A reset or an abort is the client going away; anything
+	 * else is an I/O error.
 	 */
 	void io(TcpConnection connection, ConnectionStats stats, IOException ex) {
 		if (ex instanceof SocketException) {
@@ -56,24 +63,29 @@ final class ConnectionErrors {
 			stats.closing(CloseReason.ERROR);
 		}
 		if (logger.isDebugEnabled()) {
-			logger.debug("Listener '" + this.listener + "' connection " + connection.getConnectionId()
-					+ " failed: " + ex);
+			logger.debug(
+					"Listener '" + this.listener + "' connection " + connection.getConnectionId() + " failed: " + ex);
 		}
 	}
 
-	/** The TLS handshake failed or the client broke TLS: the connection is closed with reason {@code error}. */
+	/**
+	 * The TLS handshake failed or the client broke TLS: the connection is closed with
+	 * reason {@code error}.
+	 */
 	void tls(TcpConnection connection, ConnectionStats stats, IOException ex) {
 		if (stats.closeReason(null) != null) {
 			return;
 		}
 		this.metrics.error(ErrorType.TLS);
 		stats.closing(CloseReason.ERROR);
-		logger.info("Listener '" + this.listener + "' closing connection " + connection.getConnectionId()
-				+ ": TLS " + ((stats.handshakeSinceMillis() != 0) ? "handshake failed: " : "failed: ")
-				+ ex.getMessage());
+		logger.info("Listener '" + this.listener + "' closing connection " + connection.getConnectionId() + ": TLS "
+				+ ((stats.handshakeSinceMillis() != 0) ? "handshake failed: " : "failed: ") + ex.getMessage());
 	}
 
-	/** A client that does not read its replies let too many pile up: the connection is closed. */
+	/**
+	 * A client that does not read its replies let too many pile up: the connection is
+	 * closed.
+	 */
 	void slowReader(TcpConnection connection, ConnectionStats stats, long queuedBytes) {
 		this.metrics.error(ErrorType.TIMEOUT);
 		stats.closing(CloseReason.WRITE_TIMEOUT);

@@ -14,15 +14,18 @@ import org.springframework.integration.ip.tcp.connection.DefaultTcpSocketSupport
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 
 /**
- * Builds a listener's Spring Integration server connection factory with Sockeye's framed connections, a real
- * backlog, and threads chosen for its I/O model and service.
+ * Builds a listener's Spring Integration server connection factory with Sockeye's framed
+ * connections, a real backlog, and threads chosen for its I/O model and service.
  */
 final class ConnectionFactories {
 
 	private ConnectionFactories() {
 	}
 
-	/** @return the text framed as a reply, or {@code null} for none (the validator has checked that it fits) */
+	/**
+	 * @return the text framed as a reply, or {@code null} for none (the validator has
+	 * checked that it fits)
+	 */
 	private static byte[] framed(String property, String text, FrameCodec replyCodec) {
 		if (text == null) {
 			return null;
@@ -35,9 +38,8 @@ final class ConnectionFactories {
 		}
 	}
 
-	static AbstractServerConnectionFactory create(String name, ListenerProperties properties,
-			SockeyeService service, ListenerConnections connectionRegistry, Admission admission,
-			WriteFlusher flusher, ServerTls tls) {
+	static AbstractServerConnectionFactory create(String name, ListenerProperties properties, SockeyeService service,
+			ListenerConnections connectionRegistry, Admission admission, WriteFlusher flusher, ServerTls tls) {
 		int maxSize = (int) properties.maxMessageSize().toBytes();
 		FrameCodec codec = properties.framing().codec(maxSize);
 		FrameCodec replyCodec = properties.effectiveReplyFraming()
@@ -70,9 +72,11 @@ final class ConnectionFactories {
 			factory.setLocalAddress(properties.address());
 		}
 		factory.setLookupHost(false);
-		// each reply is one write: Nagle's algorithm would only hold it back until the client acknowledges the last one
+		// each reply is one write: Nagle's algorithm would only hold it back until the
+		// client acknowledges the last one
 		factory.setSoTcpNoDelay(true);
-		// Spring Integration's default asks TLS sockets for host name checks, which servers cannot do
+		// Spring Integration's default asks TLS sockets for host name checks, which
+		// servers cannot do
 		factory.setTcpSocketSupport(new DefaultTcpSocketSupport(false));
 		factory.setSingleUse(properties.closeAfterReply() || codec.endsWithStream());
 		factory.setMapper(new ConnectionMessageMapper());

@@ -7,31 +7,49 @@ import java.time.Instant;
  */
 public interface ConnectionInfo {
 
-	/** @return the connection id, as in log lines */
+	/**
+	 * @return the connection id, as in log lines
+	 */
 	String id();
 
-	/** @return the client's IP address */
+	/**
+	 * @return the client's IP address
+	 */
 	String remoteAddress();
 
-	/** @return the client's port */
+	/**
+	 * @return the client's port
+	 */
 	int remotePort();
 
-	/** @return when the connection was accepted */
+	/**
+	 * @return when the connection was accepted
+	 */
 	Instant openedAt();
 
-	/** @return bytes read from the client, framing included */
+	/**
+	 * @return bytes read from the client, framing included
+	 */
 	long bytesReceived();
 
-	/** @return bytes written to the client, framing included */
+	/**
+	 * @return bytes written to the client, framing included
+	 */
 	long bytesSent();
 
-	/** @return messages received */
+	/**
+	 * @return messages received
+	 */
 	long messagesReceived();
 
-	/** @return messages sent */
+	/**
+	 * @return messages sent
+	 */
 	long messagesSent();
 
-	/** @return when a byte last moved either way */
+	/**
+	 * @return when a byte last moved either way
+	 */
 	Instant lastActivity();
 
 }

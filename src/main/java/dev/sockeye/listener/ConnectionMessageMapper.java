@@ -13,9 +13,10 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * Builds each inbound message around headers computed once per connection and shared by all its messages: the
- * connection id (which the gateway needs to route the reply) and the client's address and port (which services get as
- * their {@code Peer}). Spring Integration's mapper builds three header maps per message and asks the socket for its
+ * Builds each inbound message around headers computed once per connection and shared by
+ * all its messages: the connection id (which the gateway needs to route the reply) and
+ * the client's address and port (which services get as their {@code Peer}). Spring
+ * Integration's mapper builds three header maps per message and asks the socket for its
  * local address each time; then its gateway copies every header twice more per request.
  */
 final class ConnectionMessageMapper extends TcpMessageMapper {
@@ -26,8 +27,8 @@ final class ConnectionMessageMapper extends TcpMessageMapper {
 		if (payload == null) {
 			return null;
 		}
-		MessageHeaders connectionHeaders = (connection instanceof FramedConnection framed)
-				? framed.messageHeaders() : headersOf(connection);
+		MessageHeaders connectionHeaders = (connection instanceof FramedConnection framed) ? framed.messageHeaders()
+				: headersOf(connection);
 		if (headers == null || headers.isEmpty()) {
 			return new GenericMessage<>(payload, connectionHeaders);
 		}
@@ -38,8 +39,8 @@ final class ConnectionMessageMapper extends TcpMessageMapper {
 
 	/**
 	 * @param connection a connection
-	 * @return the headers of messages from it: connection id, client IP address and port, with no message id or
-	 * timestamp, so that every message can share them
+	 * @return the headers of messages from it: connection id, client IP address and port,
+	 * with no message id or timestamp, so that every message can share them
 	 */
 	static MessageHeaders headersOf(TcpConnection connection) {
 		return new FixedHeaders(Map.of(IpHeaders.CONNECTION_ID, connection.getConnectionId(), IpHeaders.IP_ADDRESS,

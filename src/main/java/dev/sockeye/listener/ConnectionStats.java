@@ -10,9 +10,10 @@ import org.springframework.integration.ip.tcp.connection.TcpConnection;
 import org.springframework.messaging.MessageHeaders;
 
 /**
- * One connection's counters, kept in step with its listener's meters: every byte and message is counted once, here
- * and in the listener total. Reads are counted by the one thread that reads the connection and writes under the
- * connection's send lock, so plain volatile fields suffice.
+ * One connection's counters, kept in step with its listener's meters: every byte and
+ * message is counted once, here and in the listener total. Reads are counted by the one
+ * thread that reads the connection and writes under the connection's send lock, so plain
+ * volatile fields suffice.
  */
 final class ConnectionStats implements ConnectionInfo {
 
@@ -48,7 +49,10 @@ final class ConnectionStats implements ConnectionInfo {
 
 	private MessageHeaders messageHeaders;
 
-	/** Whether the {@link TimeoutSweeper} has it in its queue of connections due soon; only its thread uses it. */
+	/**
+	 * Whether the {@link TimeoutSweeper} has it in its queue of connections due soon;
+	 * only its thread uses it.
+	 */
 	private boolean due;
 
 	ConnectionStats(TcpConnection connection, ListenerMetrics metrics, int segment) {
@@ -57,7 +61,9 @@ final class ConnectionStats implements ConnectionInfo {
 		this.segment = segment;
 	}
 
-	/** @return which of its listener's segments it is kept in */
+	/**
+	 * @return which of its listener's segments it is kept in
+	 */
 	int segment() {
 		return this.segment;
 	}
@@ -70,7 +76,10 @@ final class ConnectionStats implements ConnectionInfo {
 		this.due = due;
 	}
 
-	/** @return the headers every message from this connection shares, computed on first use */
+	/**
+	 * @return the headers every message from this connection shares, computed on first
+	 * use
+	 */
 	MessageHeaders messageHeaders() {
 		MessageHeaders headers = this.messageHeaders;
 		if (headers == null) {
@@ -112,7 +121,8 @@ final class ConnectionStats implements ConnectionInfo {
 	/**
 	 * Records after a read whether a frame is left incomplete, for the message timeout.
 	 * @param pending whether unframed bytes remain
-	 * @param completedAny whether the read completed at least one frame (so any remainder is a new frame)
+	 * @param completedAny whether the read completed at least one frame (so any remainder
+	 * is a new frame)
 	 */
 	void partialFrame(boolean pending, boolean completedAny) {
 		if (!pending) {
@@ -123,7 +133,9 @@ final class ConnectionStats implements ConnectionInfo {
 		}
 	}
 
-	/** @return when the incomplete frame's first bytes arrived, or 0 when there is none */
+	/**
+	 * @return when the incomplete frame's first bytes arrived, or 0 when there is none
+	 */
 	long partialSinceMillis() {
 		return this.partialSinceMillis;
 	}
@@ -140,12 +152,16 @@ final class ConnectionStats implements ConnectionInfo {
 		this.writeBlockedSinceMillis = 0;
 	}
 
-	/** @return since when replies have waited for the client to read, or 0 */
+	/**
+	 * @return since when replies have waited for the client to read, or 0
+	 */
 	long writeBlockedSinceMillis() {
 		return this.writeBlockedSinceMillis;
 	}
 
-	/** The connection speaks TLS: its handshake must finish within the handshake timeout. */
+	/**
+	 * The connection speaks TLS: its handshake must finish within the handshake timeout.
+	 */
 	void handshakeStarted() {
 		this.handshakeSinceMillis = this.openedMillis;
 	}
@@ -155,19 +171,25 @@ final class ConnectionStats implements ConnectionInfo {
 		this.handshakeSinceMillis = 0;
 	}
 
-	/** @return since when the TLS handshake has been under way, or 0 when there is none */
+	/**
+	 * @return since when the TLS handshake has been under way, or 0 when there is none
+	 */
 	long handshakeSinceMillis() {
 		return this.handshakeSinceMillis;
 	}
 
-	/** @param busy whether a request read from this connection is being handled and its reply not yet written */
+	/**
+	 * @param busy whether a request read from this connection is being handled and its
+	 * reply not yet written
+	 */
 	void busy(boolean busy) {
 		this.busy = busy;
 	}
 
 	/**
-	 * @return true when the connection can be closed without losing anything the server has read: no request in
-	 * hand, no partial frame buffered, no reply waiting to be written
+	 * @return true when the connection can be closed without losing anything the server
+	 * has read: no request in hand, no partial frame buffered, no reply waiting to be
+	 * written
 	 */
 	boolean isAtFrameBoundary() {
 		return !this.busy && this.partialSinceMillis == 0 && this.writeBlockedSinceMillis == 0;
@@ -185,7 +207,9 @@ final class ConnectionStats implements ConnectionInfo {
 		this.closeReason.compareAndSet(null, reason);
 	}
 
-	/** @return the reason recorded, or {@code otherwise} when none was */
+	/**
+	 * @return the reason recorded, or {@code otherwise} when none was
+	 */
 	CloseReason closeReason(CloseReason otherwise) {
 		CloseReason reason = this.closeReason.get();
 		return (reason != null) ? reason : otherwise;

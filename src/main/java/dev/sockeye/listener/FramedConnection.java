@@ -7,12 +7,15 @@ import org.springframework.messaging.MessageHeaders;
  */
 interface FramedConnection {
 
-	/** @return the headers every message from this connection shares, computed once */
+	/**
+	 * @return the headers every message from this connection shares, computed once
+	 */
 	MessageHeaders messageHeaders();
 
 	/**
-	 * Closes with a reset (SO_LINGER 0): replies the client never read are dropped at once instead of holding kernel
-	 * memory and the socket until the kernel gives up on them.
+	 * Closes with a reset (SO_LINGER 0): replies the client never read are dropped at
+	 * once instead of holding kernel memory and the socket until the kernel gives up on
+	 * them.
 	 */
 	void abort();
 

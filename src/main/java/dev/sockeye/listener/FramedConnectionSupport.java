@@ -12,7 +12,8 @@ import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
 import org.springframework.integration.ip.tcp.connection.TcpNioConnectionSupport;
 
 /**
- * Creates Sockeye's framed connections for a listener's Spring Integration connection factory, NIO or blocking.
+ * Creates Sockeye's framed connections for a listener's Spring Integration connection
+ * factory, NIO or blocking.
  */
 final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetConnectionSupport {
 
@@ -23,11 +24,13 @@ final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetCo
 	}
 
 	/**
-	 * Hands each connection closed since the last call to {@code forget}, for the factory to drop it from Spring
-	 * Integration's maps. Spring Integration finds closed connections by walking all of them after each select (NIO)
-	 * or accept (blocking), which costs O(connections) each time: with 1,000 slowloris clients timed out and back all
-	 * the time, walks of 200 us to 1.8 ms on the I/O thread several times a second (measured). This costs O(closed).
-	 * Called by the factory's one selector or accept thread.
+	 * Hands each connection closed since the last call to {@code forget}, for the factory
+	 * to drop it from Spring Integration's maps. Spring Integration finds closed
+	 * connections by walking all of them after each select (NIO) or accept (blocking),
+	 * which costs O(connections) each time: with 1,000 slowloris clients timed out and
+	 * back all the time, walks of 200 us to 1.8 ms on the I/O thread several times a
+	 * second (measured). This costs O(closed). Called by the factory's one selector or
+	 * accept thread.
 	 * @param forget drops one closed connection
 	 */
 	void forgetClosed(Consumer<TcpConnection> forget) {

@@ -25,9 +25,10 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 
 /**
- * A blocking connection that reads in bulk through a {@link FrameReader} (Spring Integration's own reads the socket a
- * byte per system call for delimited framings) and writes each reply as one array, without the send buffer as large as
- * the socket's that Spring Integration allocates per connection.
+ * A blocking connection that reads in bulk through a {@link FrameReader} (Spring
+ * Integration's own reads the socket a byte per system call for delimited framings) and
+ * writes each reply as one array, without the send buffer as large as the socket's that
+ * Spring Integration allocates per connection.
  */
 final class FramedNetConnection extends TcpNetConnection implements FramedConnection {
 
@@ -81,8 +82,8 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 	}
 
 	/**
-	 * Sends the listener's greeting, if it has one, before the first read; ends the connection there when the listener
-	 * closes after its greeting.
+	 * Sends the listener's greeting, if it has one, before the first read; ends the
+	 * connection there when the listener closes after its greeting.
 	 */
 	private void greet() {
 		Greeting greeting = this.wire.greeting();
@@ -102,7 +103,10 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 		}
 	}
 
-	/** On this connection's own thread; the timeout sweeper closes a handshake that stalls. */
+	/**
+	 * On this connection's own thread; the timeout sweeper closes a handshake that
+	 * stalls.
+	 */
 	private void handshake(SSLSocket tls) {
 		try {
 			tls.startHandshake();
@@ -151,7 +155,8 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 		}
 		catch (IOException ex) {
 			if (this.stats.closeReason(null) != null) {
-				// closed on purpose (timeout, admin, shutdown) while the reply was being written: nothing to report
+				// closed on purpose (timeout, admin, shutdown) while the reply was being
+				// written: nothing to report
 				return;
 			}
 			this.wire.errors().io(this, this.stats, ex);
@@ -160,7 +165,10 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 		}
 	}
 
-	/** Writes one whole frame; the write timeout closes the connection when the client does not take it. */
+	/**
+	 * Writes one whole frame; the write timeout closes the connection when the client
+	 * does not take it.
+	 */
 	private void write(byte[] frame) throws IOException {
 		this.sendLock.lock();
 		try {

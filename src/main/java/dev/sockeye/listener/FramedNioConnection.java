@@ -23,12 +23,14 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.MessagingException;
 
 /**
- * An NIO connection that frames its input where it reads it. Spring Integration's own NIO connection copies every
- * read into a pipe and frames it on a second thread, a byte per lock; this one reads into the connection's
- * {@link FrameBuffer}, decodes every complete frame and passes each to the listener on the reading thread, in order.
- * Replies are framed into one array and written without blocking; what a slow reader's socket does not take is
- * queued (bounded) and finished by the listener's {@link WriteFlusher}. On a TLS listener the same happens to the
- * decrypted bytes and the encrypted replies, through {@link NonBlockingTls}.
+ * An NIO connection that frames its input where it reads it. Spring Integration's own NIO
+ * connection copies every read into a pipe and frames it on a second thread, a byte per
+ * lock; this one reads into the connection's {@link FrameBuffer}, decodes every complete
+ * frame and passes each to the listener on the reading thread, in order. Replies are
+ * framed into one array and written without blocking; what a slow reader's socket does
+ * not take is queued (bounded) and finished by the listener's {@link WriteFlusher}. On a
+ * TLS listener the same happens to the decrypted bytes and the encrypted replies, through
+ * {@link NonBlockingTls}.
  */
 final class FramedNioConnection extends TcpNioConnection implements FramedConnection {
 
@@ -48,10 +50,16 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	private long queuedBytes;
 
-	/** The TLS handshake has finished and the greeting is still to be sent; on the reading thread only. */
+	/**
+	 * The TLS handshake has finished and the greeting is still to be sent; on the reading
+	 * thread only.
+	 */
 	private boolean greetingDue;
 
-	/** Close once everything queued is written: the greeting of a listener that closes after it. */
+	/**
+	 * Close once everything queued is written: the greeting of a listener that closes
+	 * after it.
+	 */
 	private boolean closeWhenFlushed;
 
 	/** The listener closes after its greeting: input is not handed to the service. */
@@ -63,8 +71,8 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	private byte[] payload;
 
-	FramedNioConnection(SocketChannel channel, boolean server, boolean lookupHost,
-			ApplicationEventPublisher publisher, String factoryName, ListenerWire wire) {
+	FramedNioConnection(SocketChannel channel, boolean server, boolean lookupHost, ApplicationEventPublisher publisher,
+			String factoryName, ListenerWire wire) {
 		super(channel, server, lookupHost, publisher, factoryName);
 		this.channel = channel;
 		this.wire = wire;
@@ -83,7 +91,9 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		}
 	}
 
-	/** @param key the connection's key with the listener's selector */
+	/**
+	 * @param key the connection's key with the listener's selector
+	 */
 	void registered(SelectionKey key) {
 		this.key = key;
 	}
@@ -94,8 +104,9 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	}
 
 	/**
-	 * Sends the listener's greeting, if it has one, once the connection is set up: right away on plain TCP, after the
-	 * handshake on TLS. Called by the selector thread once the connection is registered.
+	 * Sends the listener's greeting, if it has one, once the connection is set up: right
+	 * away on plain TCP, after the handshake on TLS. Called by the selector thread once
+	 * the connection is registered.
 	 */
 	void greet() {
 		if (this.wire.greeting() != null && this.tls == null) {
@@ -108,7 +119,10 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		this.greetingDue = this.wire.greeting() != null;
 	}
 
-	/** On TLS, the greeting goes out after the handshake and before any reply to what came with its last flight. */
+	/**
+	 * On TLS, the greeting goes out after the handshake and before any reply to what came
+	 * with its last flight.
+	 */
 	private void greetIfDue() {
 		if (this.greetingDue) {
 			this.greetingDue = false;
@@ -127,7 +141,8 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 				this.tls.write(ByteBuffer.wrap(greeting.frame()), this::writeOrQueueCopy);
 			}
 			else {
-				// the frame is shared by every connection and never written to, so a queued rest needs no copy
+				// the frame is shared by every connection and never written to, so a
+				// queued rest needs no copy
 				writeOrQueue(ByteBuffer.wrap(greeting.frame()), true, false);
 			}
 			flushed = this.queued.isEmpty();
@@ -286,7 +301,8 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	@Override
 	public void run() {
-		// frames are decoded in readPacket(); Spring Integration's assembler thread is not used
+		// frames are decoded in readPacket(); Spring Integration's assembler thread is
+		// not used
 	}
 
 	@Override
@@ -303,7 +319,8 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		}
 		catch (IOException ex) {
 			if (this.stats.closeReason(null) != null) {
-				// closed on purpose (timeout, admin, shutdown) while the reply was being written: nothing to report
+				// closed on purpose (timeout, admin, shutdown) while the reply was being
+				// written: nothing to report
 				return;
 			}
 			this.wire.errors().io(this, this.stats, ex);
@@ -320,10 +337,12 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	}
 
 	/**
-	 * Writes what the socket takes now and queues the rest behind anything already queued; call with the send lock.
+	 * Writes what the socket takes now and queues the rest behind anything already
+	 * queued; call with the send lock.
 	 * @param bytes the bytes
 	 * @param endOfMessage whether they end a reply
-	 * @param copy whether {@code bytes} is reused after the call, so that a queued rest must be copied
+	 * @param copy whether {@code bytes} is reused after the call, so that a queued rest
+	 * must be copied
 	 */
 	private void writeOrQueue(ByteBuffer bytes, boolean endOfMessage, boolean copy) throws IOException {
 		if (this.queued.isEmpty()) {
@@ -357,7 +376,8 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	}
 
 	/**
-	 * Writes queued replies as far as the socket takes them; called by the {@link WriteFlusher} when it is writable.
+	 * Writes queued replies as far as the socket takes them; called by the
+	 * {@link WriteFlusher} when it is writable.
 	 * @return true when nothing is left queued (or the connection is closed)
 	 */
 	boolean flushQueued() {
@@ -404,15 +424,18 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	@Override
 	public void close() {
 		if (this.closeStarted.getAndSet(true)) {
-			// closed already: Spring Integration closes again as it drops the connection from its map
+			// closed already: Spring Integration closes again as it drops the connection
+			// from its map
 			return;
 		}
 		if (this.tls != null && isOpen()) {
 			closeTls();
 		}
 		super.close();
-		// a registered non-blocking channel keeps its socket open until its selectors deregister it: wake them, so
-		// that a close from another thread (a timeout, the endpoint, a drain) takes effect now, not at the next I/O
+		// a registered non-blocking channel keeps its socket open until its selectors
+		// deregister it: wake them, so
+		// that a close from another thread (a timeout, the endpoint, a drain) takes
+		// effect now, not at the next I/O
 		SelectionKey registered = this.key;
 		if (registered != null) {
 			registered.selector().wakeup();

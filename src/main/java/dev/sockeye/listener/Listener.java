@@ -10,8 +10,8 @@ import org.springframework.integration.dsl.context.IntegrationFlowContext.Integr
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
 
 /**
- * One configured listener at run time: its settings, its state, its connection factory and flow once started, and
- * its open connections.
+ * One configured listener at run time: its settings, its state, its connection factory
+ * and flow once started, and its open connections.
  */
 public final class Listener {
 
@@ -24,7 +24,10 @@ public final class Listener {
 		/** Bound and accepting connections. */
 		LISTENING,
 
-		/** Could not bind; the application runs on without it ({@code sockeye.fail-on-bind-error=false}). */
+		/**
+		 * Could not bind; the application runs on without it
+		 * ({@code sockeye.fail-on-bind-error=false}).
+		 */
 		FAILED,
 
 		/** Stopped with the application. */
@@ -55,45 +58,61 @@ public final class Listener {
 		this.properties = properties;
 	}
 
-	/** @return the listener's name */
+	/**
+	 * @return the listener's name
+	 */
 	public String name() {
 		return this.name;
 	}
 
-	/** @return its settings */
+	/**
+	 * @return its settings
+	 */
 	public ListenerProperties properties() {
 		return this.properties;
 	}
 
-	/** @return its state */
+	/**
+	 * @return its state
+	 */
 	public State state() {
 		return this.state;
 	}
 
-	/** @return why it failed to start, or {@code null} */
+	/**
+	 * @return why it failed to start, or {@code null}
+	 */
 	public String failure() {
 		return this.failure;
 	}
 
-	/** @return the bound port, or -1 when not listening */
+	/**
+	 * @return the bound port, or -1 when not listening
+	 */
 	public int port() {
 		AbstractServerConnectionFactory current = this.factory;
 		return (current != null && current.isListening()) ? current.getPort() : -1;
 	}
 
-	/** @return true while the listener accepts connections */
+	/**
+	 * @return true while the listener accepts connections
+	 */
 	public boolean isListening() {
 		AbstractServerConnectionFactory current = this.factory;
 		return this.state == State.LISTENING && current != null && current.isListening();
 	}
 
-	/** @return the number of open connections */
+	/**
+	 * @return the number of open connections
+	 */
 	public int activeConnections() {
 		ListenerConnections current = this.connections;
 		return (current != null) ? current.count() : 0;
 	}
 
-	/** @return the open connections */
+	/**
+	 * @return the open connections
+	 */
 	public Collection<ConnectionInfo> connections() {
 		ListenerConnections current = this.connections;
 		return (current != null) ? current.list() : List.of();
@@ -109,7 +128,9 @@ public final class Listener {
 		return current != null && current.close(connectionId, CloseReason.ADMIN);
 	}
 
-	/** @return the service handling its messages, once started */
+	/**
+	 * @return the service handling its messages, once started
+	 */
 	public SockeyeService service() {
 		return this.service;
 	}

@@ -39,11 +39,13 @@ import org.springframework.integration.ip.tcp.connection.AbstractServerConnectio
 import org.springframework.integration.ip.tcp.connection.TcpConnectionServerExceptionEvent;
 
 /**
- * Starts every configured listener (a Spring Integration connection factory and an inbound gateway or channel adapter
- * flow feeding the listener's service), waits until each has bound its port, logs where it listens, and publishes the
- * bound ports: as {@code local.sockeye.<name>.port} in the environment and in a {@link ListenersStartedEvent}.
- * A listener that cannot bind stops the application with a {@link ListenerBindException}, unless
- * {@code sockeye.fail-on-bind-error} is false: then it is left {@link Listener.State#FAILED} and reported by health.
+ * Starts every configured listener (a Spring Integration connection factory and an
+ * inbound gateway or channel adapter flow feeding the listener's service), waits until
+ * each has bound its port, logs where it listens, and publishes the bound ports: as
+ * {@code local.sockeye.<name>.port} in the environment and in a
+ * {@link ListenersStartedEvent}. A listener that cannot bind stops the application with a
+ * {@link ListenerBindException}, unless {@code sockeye.fail-on-bind-error} is false: then
+ * it is left {@link Listener.State#FAILED} and reported by health.
  */
 public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<TcpConnectionServerExceptionEvent> {
 
@@ -113,8 +115,7 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		this.listeners.put(name, listener);
 		ListenerMetrics metrics = new ListenerMetrics(this.meters, name, listener::activeConnections,
 				listener::isListening);
-		boolean closesAfterReply = properties.closeAfterReply()
-				|| properties.framing().codec(1).endsWithStream();
+		boolean closesAfterReply = properties.closeAfterReply() || properties.framing().codec(1).endsWithStream();
 		ListenerConnections connections = new ListenerConnections(metrics,
 				closesAfterReply ? CloseReason.REPLY : CloseReason.CLIENT);
 		WriteFlusher flusher = (properties.io() == ListenerProperties.Io.NIO) ? new WriteFlusher(name) : null;
@@ -135,11 +136,12 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 				managed.start();
 			}
 			ServerTls tls = properties.tls().enabled()
-					? ServerTls.of(name, this.sslBundles, properties.tls().bundle(), properties.tls().clientAuth()) : null;
-			AbstractServerConnectionFactory factory = ConnectionFactories.create(name, properties, service,
-					connections, admission, flusher, tls);
-			ServiceHandler handler = new ServiceHandler(name, properties.service(), service,
-					properties.errorReply(), properties.mode() == Mode.REQUEST_REPLY, metrics,
+					? ServerTls.of(name, this.sslBundles, properties.tls().bundle(), properties.tls().clientAuth())
+					: null;
+			AbstractServerConnectionFactory factory = ConnectionFactories.create(name, properties, service, connections,
+					admission, flusher, tls);
+			ServiceHandler handler = new ServiceHandler(name, properties.service(), service, properties.errorReply(),
+					properties.mode() == Mode.REQUEST_REPLY, metrics,
 					(connectionId) -> listener.listenerConnections().close(connectionId, CloseReason.ERROR));
 			IntegrationFlowRegistration registration = this.flows.registration(flow(name, properties, factory, handler))
 				.id("sockeye." + name)
@@ -166,14 +168,14 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		sweeper.start(this.timeouts);
 		logger.info("Sockeye listener '" + name + "' listening on " + address + ":" + listener.port() + " ("
 				+ properties.io().name().toLowerCase(Locale.ROOT) + ", " + properties.framing().configName()
-				+ (properties.tls().enabled() ? ", TLS from SSL bundle '" + properties.tls().bundle() + "' (client-auth "
-						+ properties.tls().clientAuth().name().toLowerCase(Locale.ROOT) + ")" : "")
+				+ (properties.tls().enabled() ? ", TLS from SSL bundle '" + properties.tls().bundle()
+						+ "' (client-auth " + properties.tls().clientAuth().name().toLowerCase(Locale.ROOT) + ")" : "")
 				+ ", service '" + properties.service() + "', "
 				+ properties.mode().name().toLowerCase(Locale.ROOT).replace('_', '-')
 				+ ((properties.greeting() == null) ? ""
 						: properties.closeAfterGreeting() ? ", greeting then close" : ", greeting")
-				+ (properties.closeAfterReply() ? ", close after reply" : "")
-				+ threadsDescription(properties, service) + ")");
+				+ (properties.closeAfterReply() ? ", close after reply" : "") + threadsDescription(properties, service)
+				+ ")");
 		return listener;
 	}
 
@@ -184,7 +186,8 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 				.handle(handler)
 				.get();
 		}
-		// the flow runs on the reading thread, so the reply (or its absence) is known when the gateway looks
+		// the flow runs on the reading thread, so the reply (or its absence) is known
+		// when the gateway looks
 		return IntegrationFlow.from(Tcp.inboundGateway(factory).id("sockeye." + name + ".gateway").replyTimeout(0))
 			.handle(handler)
 			.get();
@@ -198,8 +201,8 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 	}
 
 	/**
-	 * Binds and releases the port first, so that a port in use fails fast with a clear message rather than a stack
-	 * trace logged from the connection factory's thread.
+	 * Binds and releases the port first, so that a port in use fails fast with a clear
+	 * message rather than a stack trace logged from the connection factory's thread.
 	 */
 	private static void probeBind(String name, ListenerProperties listener, String address) {
 		if (listener.port() == 0) {
@@ -221,8 +224,8 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 			Throwable failure = this.serverFailures.remove(factory);
 			if (failure != null || System.currentTimeMillis() > deadline) {
 				throw new ListenerBindException(listener.name(), address, listener.properties().port(),
-						(failure != null) ? failure : new IOException("Not listening after " + BIND_TIMEOUT_MILLIS
-								+ " ms"));
+						(failure != null) ? failure
+								: new IOException("Not listening after " + BIND_TIMEOUT_MILLIS + " ms"));
 			}
 			try {
 				Thread.sleep(5);
@@ -240,9 +243,10 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 	}
 
 	/**
-	 * Drains and stops every listener: readiness goes to refusing traffic, listeners stop accepting, connections are
-	 * closed as soon as they are at a frame boundary (every request read has its reply written), and those still busy
-	 * at {@code sockeye.drain-timeout} are closed anyway and counted.
+	 * Drains and stops every listener: readiness goes to refusing traffic, listeners stop
+	 * accepting, connections are closed as soon as they are at a frame boundary (every
+	 * request read has its reply written), and those still busy at
+	 * {@code sockeye.drain-timeout} are closed anyway and counted.
 	 */
 	@Override
 	public void stop() {
@@ -271,8 +275,8 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 			stopService(listener);
 			listener.runStopActions();
 			logger.info("Sockeye listener '" + listener.name() + "' stopped: " + connections.messagesReceived()
-					+ " messages received, " + connections.messagesSent() + " sent"
-					+ ((forced > 0) ? "; " + forced + " connection(s) still busy at the drain timeout were closed" : ""));
+					+ " messages received, " + connections.messagesSent() + " sent" + ((forced > 0)
+							? "; " + forced + " connection(s) still busy at the drain timeout were closed" : ""));
 		}
 	}
 
@@ -328,7 +332,9 @@ public class ListenerBootstrap implements SmartLifecycle, ApplicationListener<Tc
 		return SmartLifecycle.DEFAULT_PHASE - 1024;
 	}
 
-	/** @return every configured listener by name, including any that failed to start */
+	/**
+	 * @return every configured listener by name, including any that failed to start
+	 */
 	public Map<String, Listener> listeners() {
 		return Collections.unmodifiableMap(new java.util.TreeMap<>(this.listeners));
 	}

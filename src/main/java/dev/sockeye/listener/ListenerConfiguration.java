@@ -36,9 +36,10 @@ class ListenerConfiguration {
 	}
 
 	/**
-	 * Message ids from a seeded pseudo-random generator instead of {@code UUID.randomUUID()}, which draws on
-	 * {@code SecureRandom} under a lock for each of the several messages every request creates. Spring Integration
-	 * installs this bean for all message headers.
+	 * Message ids from a seeded pseudo-random generator instead of
+	 * {@code UUID.randomUUID()}, which draws on {@code SecureRandom} under a lock for
+	 * each of the several messages every request creates. Spring Integration installs
+	 * this bean for all message headers.
 	 */
 	@Bean
 	IdGenerator messageIdGenerator() {

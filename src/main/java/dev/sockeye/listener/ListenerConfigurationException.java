@@ -3,7 +3,8 @@ package dev.sockeye.listener;
 import java.util.List;
 
 /**
- * Listener configuration that Sockeye cannot run: every problem found, each naming the property to change.
+ * Listener configuration that Sockeye cannot run: every problem found, each naming the
+ * property to change.
  */
 public class ListenerConfigurationException extends RuntimeException {
 
@@ -14,7 +15,9 @@ public class ListenerConfigurationException extends RuntimeException {
 		this.problems = List.copyOf(problems);
 	}
 
-	/** @return the problems, one sentence each */
+	/**
+	 * @return the problems, one sentence each
+	 */
 	public List<String> problems() {
 		return this.problems;
 	}

@@ -17,9 +17,10 @@ import dev.sockeye.metrics.ListenerMetrics;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
 
 /**
- * The open connections of one listener: registered when accepted, removed (and counted with their close reason and
- * duration) exactly once when closed, and closable by id. They are kept in {@value #SEGMENTS} segments, taken in turn
- * as connections open, so that the {@link TimeoutSweeper} can walk a fifth of them at a time.
+ * The open connections of one listener: registered when accepted, removed (and counted
+ * with their close reason and duration) exactly once when closed, and closable by id.
+ * They are kept in {@value #SEGMENTS} segments, taken in turn as connections open, so
+ * that the {@link TimeoutSweeper} can walk a fifth of them at a time.
  */
 final class ListenerConnections {
 
@@ -43,15 +44,18 @@ final class ListenerConnections {
 
 	/**
 	 * @param metrics the listener's meters
-	 * @param defaultCloseReason the reason of a close that nobody explained: the client's, or the reply's on listeners
-	 * that close after each reply
+	 * @param defaultCloseReason the reason of a close that nobody explained: the
+	 * client's, or the reply's on listeners that close after each reply
 	 */
 	ListenerConnections(ListenerMetrics metrics, CloseReason defaultCloseReason) {
 		this.metrics = metrics;
 		this.defaultCloseReason = defaultCloseReason;
 	}
 
-	/** @param admission the listener's admission control, told when a connection it admitted closes */
+	/**
+	 * @param admission the listener's admission control, told when a connection it
+	 * admitted closes
+	 */
 	void admission(Admission admission) {
 		this.admission = admission;
 	}
@@ -80,10 +84,12 @@ final class ListenerConnections {
 	}
 
 	/**
-	 * For the listener's connection factory, which drops closed connections from Spring Integration's maps: each
-	 * closed connection once, in the order they closed. Its factory takes them after each select or accept, so the
-	 * queue holds only what closed since then.
-	 * @return a connection closed since it was last asked, or {@code null} when there is none
+	 * For the listener's connection factory, which drops closed connections from Spring
+	 * Integration's maps: each closed connection once, in the order they closed. Its
+	 * factory takes them after each select or accept, so the queue holds only what closed
+	 * since then.
+	 * @return a connection closed since it was last asked, or {@code null} when there is
+	 * none
 	 */
 	TcpConnection takeClosed() {
 		return this.closedSinceTaken.poll();
@@ -111,8 +117,9 @@ final class ListenerConnections {
 
 	/**
 	 * @param segment from 0 to {@code SEGMENTS - 1}
-	 * @return the open connections of one segment as a live view, for walks that run often: no copy, and a connection
-	 * that opens or closes during the walk may or may not be seen
+	 * @return the open connections of one segment as a live view, for walks that run
+	 * often: no copy, and a connection that opens or closes during the walk may or may
+	 * not be seen
 	 */
 	Collection<ConnectionStats> live(int segment) {
 		return Collections.unmodifiableCollection(this.segments.get(segment).values());
@@ -156,7 +163,10 @@ final class ListenerConnections {
 		return count();
 	}
 
-	/** Records a reason for every open connection, before something else closes them all (a stopping factory). */
+	/**
+	 * Records a reason for every open connection, before something else closes them all
+	 * (a stopping factory).
+	 */
 	void markClosing(CloseReason reason) {
 		this.segments.forEach((segment) -> segment.values().forEach((stats) -> stats.closing(reason)));
 	}

@@ -3,9 +3,10 @@ package dev.sockeye.listener;
 import java.util.concurrent.Executor;
 
 /**
- * The executor of an NIO listener's connection factory. Its first task is the factory's selector loop, which gets a
- * thread of its own; every later task is a read of one connection, submitted by that loop. Reads run on the loop
- * thread itself when the service does not block (no hand-off per message, as in an event loop), or on the worker
+ * The executor of an NIO listener's connection factory. Its first task is the factory's
+ * selector loop, which gets a thread of its own; every later task is a read of one
+ * connection, submitted by that loop. Reads run on the loop thread itself when the
+ * service does not block (no hand-off per message, as in an event loop), or on the worker
  * executor when it may block.
  */
 final class ListenerExecutor implements Executor {
@@ -42,7 +43,9 @@ final class ListenerExecutor implements Executor {
 		thread.start();
 	}
 
-	/** @return true when reads run on the selector thread */
+	/**
+	 * @return true when reads run on the selector thread
+	 */
 	boolean isInline() {
 		return this.workers == null;
 	}

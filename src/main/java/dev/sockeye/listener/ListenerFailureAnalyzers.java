@@ -38,13 +38,16 @@ final class ListenerFailureAnalyzers {
 
 	}
 
-	/** Listener settings that contradict each other or name something that does not exist. */
+	/**
+	 * Listener settings that contradict each other or name something that does not exist.
+	 */
 	static final class Configuration extends AbstractFailureAnalyzer<ListenerConfigurationException> {
 
 		@Override
 		protected FailureAnalysis analyze(Throwable rootFailure, ListenerConfigurationException cause) {
 			StringBuilder description = new StringBuilder("Sockeye's listener configuration is invalid:");
-			cause.problems().forEach((problem) -> description.append(System.lineSeparator()).append("  - ").append(problem));
+			cause.problems()
+				.forEach((problem) -> description.append(System.lineSeparator()).append("  - ").append(problem));
 			return new FailureAnalysis(description.toString(),
 					"Update the sockeye.listeners.* properties in your configuration (application.yml, profile files,"
 							+ " or SOCKEYE_LISTENERS_* environment variables) as described above.",

@@ -20,16 +20,17 @@ import dev.sockeye.tls.ClientAuth;
 import org.springframework.boot.ssl.SslBundles;
 
 /**
- * Checks what the annotations on {@link ListenerProperties} cannot: settings that must agree across listeners, and
- * services that must exist. Collects every problem before failing, so one start shows them all.
+ * Checks what the annotations on {@link ListenerProperties} cannot: settings that must
+ * agree across listeners, and services that must exist. Collects every problem before
+ * failing, so one start shows them all.
  */
 final class ListenerValidator {
 
 	/** The name of the built-in relay service. */
 	static final String RELAY = "relay";
 
-	private static final Pattern UPSTREAM = Pattern
-		.compile("^(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]\\s]+):([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$");
+	private static final Pattern UPSTREAM = Pattern.compile(
+			"^(\\[[0-9A-Fa-f:.]+\\]|[^:\\[\\]\\s]+):([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$");
 
 	private final ServiceResolver services;
 
@@ -82,8 +83,9 @@ final class ListenerValidator {
 				checkBundle(prefix + "tls.bundle", listener.tls().bundle(), problems);
 			}
 			else if (listener.tls().clientAuth() != ClientAuth.NONE) {
-				problems.add(prefix + "tls.client-auth is " + listener.tls().clientAuth().name().toLowerCase(Locale.ROOT)
-						+ ", but " + prefix + "tls.bundle is not set; name the SSL bundle the listener serves");
+				problems
+					.add(prefix + "tls.client-auth is " + listener.tls().clientAuth().name().toLowerCase(Locale.ROOT)
+							+ ", but " + prefix + "tls.bundle is not set; name the SSL bundle the listener serves");
 			}
 			String relayBundle = listener.relay().tlsBundle();
 			if (relayBundle != null && !relayBundle.isBlank()) {
@@ -120,8 +122,9 @@ final class ListenerValidator {
 	}
 
 	/**
-	 * Checks that the fixed texts a listener sends fit its reply framing and size, so that a start that succeeds
-	 * never fails on its first connection, and that the settings of the greeting and the reply service are used.
+	 * Checks that the fixed texts a listener sends fit its reply framing and size, so
+	 * that a start that succeeds never fails on its first connection, and that the
+	 * settings of the greeting and the reply service are used.
 	 */
 	private static void checkReplies(ListenerProperties listener, String prefix, List<String> problems) {
 		long maxReply = listener.effectiveMaxReplySize().toBytes();
@@ -147,8 +150,7 @@ final class ListenerValidator {
 		}
 	}
 
-	private static void checkFits(FrameCodec codec, String property, String text, String limit,
-			List<String> problems) {
+	private static void checkFits(FrameCodec codec, String property, String text, String limit, List<String> problems) {
 		if (text == null) {
 			return;
 		}

@@ -10,24 +10,29 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.MessagingException;
 
 /**
- * What every connection of one listener shares, NIO or blocking: how requests are framed, how replies are framed,
- * and where their errors are reported.
+ * What every connection of one listener shares, NIO or blocking: how requests are framed,
+ * how replies are framed, and where their errors are reported.
  *
  * @param codec frames requests
  * @param replyCodec frames replies
  * @param errors reports bad input and failures
  * @param connections the listener's open connections
- * @param flusher writes the replies of slow readers, on NIO listeners ({@code null} on blocking ones)
- * @param maxQueuedBytes the most reply bytes a connection may have waiting for its client to read
- * @param badInputReply the framed reply sent before closing a connection for bad input, or {@code null}
- * @param greeting what each connection is sent once it is set up, or {@code null} for nothing
+ * @param flusher writes the replies of slow readers, on NIO listeners ({@code null} on
+ * blocking ones)
+ * @param maxQueuedBytes the most reply bytes a connection may have waiting for its client
+ * to read
+ * @param badInputReply the framed reply sent before closing a connection for bad input,
+ * or {@code null}
+ * @param greeting what each connection is sent once it is set up, or {@code null} for
+ * nothing
  * @param tls the listener's TLS, or {@code null} for plain TCP
  */
-record ListenerWire(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors,
-		ListenerConnections connections, WriteFlusher flusher, long maxQueuedBytes, byte[] badInputReply, Greeting greeting,
-		ServerTls tls) {
+record ListenerWire(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors, ListenerConnections connections,
+		WriteFlusher flusher, long maxQueuedBytes, byte[] badInputReply, Greeting greeting, ServerTls tls) {
 
-	/** @return a fresh input buffer for one connection */
+	/**
+	 * @return a fresh input buffer for one connection
+	 */
 	FrameBuffer newBuffer() {
 		return this.codec.newBuffer();
 	}
@@ -36,7 +41,8 @@ record ListenerWire(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors er
 	 * @param connection the connection the reply goes to
 	 * @param message the reply
 	 * @return the whole reply frame, for one write
-	 * @throws MessagingException when the reply cannot be framed (logged with the connection)
+	 * @throws MessagingException when the reply cannot be framed (logged with the
+	 * connection)
 	 */
 	byte[] replyFrame(TcpConnection connection, Message<?> message) {
 		try {

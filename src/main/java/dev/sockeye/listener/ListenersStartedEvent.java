@@ -5,7 +5,8 @@ import java.util.Map;
 import org.springframework.context.ApplicationEvent;
 
 /**
- * Published once every listener is bound, with their ports, like a web server's initialized event.
+ * Published once every listener is bound, with their ports, like a web server's
+ * initialized event.
  */
 public class ListenersStartedEvent extends ApplicationEvent {
 
@@ -16,7 +17,9 @@ public class ListenersStartedEvent extends ApplicationEvent {
 		this.listeners = listeners;
 	}
 
-	/** @return the listeners by name */
+	/**
+	 * @return the listeners by name
+	 */
 	public Map<String, Listener> listeners() {
 		return this.listeners;
 	}

@@ -11,7 +11,8 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * The threads listeners run on: virtual threads where the JVM has them (Java 21 and later), platform threads before.
+ * The threads listeners run on: virtual threads where the JVM has them (Java 21 and
+ * later), platform threads before.
  */
 final class Threads {
 
@@ -22,7 +23,9 @@ final class Threads {
 	private Threads() {
 	}
 
-	/** @return true when this JVM has virtual threads */
+	/**
+	 * @return true when this JVM has virtual threads
+	 */
 	static boolean virtualAvailable() {
 		return VIRTUAL;
 	}
@@ -42,8 +45,8 @@ final class Threads {
 	}
 
 	/**
-	 * Workers for an NIO listener's blocking service. Each connection has at most one read in progress, so the queue
-	 * holds at most one task per connection.
+	 * Workers for an NIO listener's blocking service. Each connection has at most one
+	 * read in progress, so the queue holds at most one task per connection.
 	 * @param prefix thread name prefix
 	 * @param size number of platform threads, or 0 for virtual threads where available
 	 * @return the executor

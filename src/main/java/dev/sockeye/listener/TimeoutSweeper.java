@@ -15,22 +15,27 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Enforces a listener's timeouts on every open connection: a frame must be complete within {@code message-timeout} of
- * its first byte (the slowloris defence), replies must not wait for the client for longer than {@code write-timeout},
- * a TLS handshake must finish within {@code handshake-timeout}, and a connection with no traffic either way for
- * {@code idle-timeout} is closed. Each closes with its own reason; closes are logged as one summary line per listener
- * at most every ten seconds.
+ * Enforces a listener's timeouts on every open connection: a frame must be complete
+ * within {@code message-timeout} of its first byte (the slowloris defence), replies must
+ * not wait for the client for longer than {@code write-timeout}, a TLS handshake must
+ * finish within {@code handshake-timeout}, and a connection with no traffic either way
+ * for {@code idle-timeout} is closed. Each closes with its own reason; closes are logged
+ * as one summary line per listener at most every ten seconds.
  * <p>
- * Every tick ({@value #TICKS_PER_SHORTEST_TIMEOUT} per shortest timeout: every 20 ms to 1 s) it walks one of the
- * listener's five segments of connections (see {@link ListenerConnections}), so each connection is looked at every
- * fifth tick, ten times per timeout, and a listener with many connections is never walked whole in one go. Those that
- * may expire before their segment's next turn go into a queue by deadline, and the sweeper wakes at each deadline in
- * it, closing connections one by one as they expire, to the millisecond: the ticks only have to come often enough for
- * the queue to take each connection in time. Slowloris clients that arrived together expire together: a thousand of
- * them closed twenty per 20 ms tick, and the reconnects that followed, stalled everyone else's replies for about a
- * millisecond each tick on a server with one core (bench/defences.py, this machine), where one at a time they cost
- * tens of microseconds each. And at 250 ticks per timeout, walking a fifth of those thousand every 20 ms took about
- * 100 us a tick, mostly cache misses, delaying the replies due meanwhile.
+ * Every tick ({@value #TICKS_PER_SHORTEST_TIMEOUT} per shortest timeout: every 20 ms to 1
+ * s) it walks one of the listener's five segments of connections (see
+ * {@link ListenerConnections}), so each connection is looked at every fifth tick, ten
+ * times per timeout, and a listener with many connections is never walked whole in one
+ * go. Those that may expire before their segment's next turn go into a queue by deadline,
+ * and the sweeper wakes at each deadline in it, closing connections one by one as they
+ * expire, to the millisecond: the ticks only have to come often enough for the queue to
+ * take each connection in time. Slowloris clients that arrived together expire together:
+ * a thousand of them closed twenty per 20 ms tick, and the reconnects that followed,
+ * stalled everyone else's replies for about a millisecond each tick on a server with one
+ * core (bench/defences.py, this machine), where one at a time they cost tens of
+ * microseconds each. And at 250 ticks per timeout, walking a fifth of those thousand
+ * every 20 ms took about 100 us a tick, mostly cache misses, delaying the replies due
+ * meanwhile.
  */
 final class TimeoutSweeper implements Runnable {
 
@@ -40,7 +45,10 @@ final class TimeoutSweeper implements Runnable {
 
 	private static final int SEGMENTS = ListenerConnections.SEGMENTS;
 
-	/** Ticks per shortest timeout; each connection is looked at every {@code SEGMENTS} ticks. */
+	/**
+	 * Ticks per shortest timeout; each connection is looked at every {@code SEGMENTS}
+	 * ticks.
+	 */
 	private static final int TICKS_PER_SHORTEST_TIMEOUT = 50;
 
 	private final String listener;
@@ -59,7 +67,10 @@ final class TimeoutSweeper implements Runnable {
 
 	private final AtomicLong closedSinceLog = new AtomicLong();
 
-	/** Connections that may expire before their segment's next turn, soonest first; only the sweeper's thread uses it. */
+	/**
+	 * Connections that may expire before their segment's next turn, soonest first; only
+	 * the sweeper's thread uses it.
+	 */
 	private final PriorityQueue<Due> due = new PriorityQueue<>(Comparator.comparingLong(Due::deadline));
 
 	private long tickMillis;
@@ -141,7 +152,10 @@ final class TimeoutSweeper implements Runnable {
 		}
 	}
 
-	/** Wakes at the next tick or just after the soonest deadline in the queue, whichever comes first. */
+	/**
+	 * Wakes at the next tick or just after the soonest deadline in the queue, whichever
+	 * comes first.
+	 */
 	private synchronized void scheduleNext(long now) {
 		if (this.stopped) {
 			return;
@@ -156,8 +170,8 @@ final class TimeoutSweeper implements Runnable {
 	}
 
 	/**
-	 * Closes the current segment's expired connections and queues those due before its next turn, or a tick after
-	 * (ticks run late).
+	 * Closes the current segment's expired connections and queues those due before its
+	 * next turn, or a tick after (ticks run late).
 	 */
 	private void sweep(long now) {
 		long horizon = horizon(now);
@@ -181,9 +195,9 @@ final class TimeoutSweeper implements Runnable {
 	}
 
 	/**
-	 * Closes the queued connections whose deadline has passed, if it still has: one whose deadline has moved on (a
-	 * frame completed, a client read its replies) is queued again if it is still due soon, else left to its segment's
-	 * next turn.
+	 * Closes the queued connections whose deadline has passed, if it still has: one whose
+	 * deadline has moved on (a frame completed, a client read its replies) is queued
+	 * again if it is still due soon, else left to its segment's next turn.
 	 */
 	private void expireDue(long now) {
 		Due soonest;
@@ -208,7 +222,10 @@ final class TimeoutSweeper implements Runnable {
 		}
 	}
 
-	/** @return how far ahead a sweep must look: until its segment's next turn, and a tick more as ticks run late */
+	/**
+	 * @return how far ahead a sweep must look: until its segment's next turn, and a tick
+	 * more as ticks run late
+	 */
 	private long horizon(long now) {
 		return now + (SEGMENTS + 1) * this.tickMillis;
 	}
@@ -227,7 +244,10 @@ final class TimeoutSweeper implements Runnable {
 		this.closedSinceLog.incrementAndGet();
 	}
 
-	/** @return when the connection's earliest timeout runs out as things stand, or {@code Long.MAX_VALUE} */
+	/**
+	 * @return when the connection's earliest timeout runs out as things stand, or
+	 * {@code Long.MAX_VALUE}
+	 */
 	private long deadline(ConnectionStats stats) {
 		return Math.min(
 				Math.min(until(stats.handshakeSinceMillis(), this.handshakeTimeout),
@@ -236,7 +256,10 @@ final class TimeoutSweeper implements Runnable {
 						until(stats.lastActivityMillis(), this.idleTimeout)));
 	}
 
-	/** @return the timeout that has run out (the first of handshake, message, write, idle), or null */
+	/**
+	 * @return the timeout that has run out (the first of handshake, message, write,
+	 * idle), or null
+	 */
 	private CloseReason expired(ConnectionStats stats, long now) {
 		if (until(stats.handshakeSinceMillis(), this.handshakeTimeout) < now) {
 			return CloseReason.HANDSHAKE_TIMEOUT;
@@ -254,8 +277,8 @@ final class TimeoutSweeper implements Runnable {
 	}
 
 	/**
-	 * @return when a timeout started at {@code since} runs out, or {@code Long.MAX_VALUE} when it is off (0) or has
-	 * not started ({@code since} 0)
+	 * @return when a timeout started at {@code since} runs out, or {@code Long.MAX_VALUE}
+	 * when it is off (0) or has not started ({@code since} 0)
 	 */
 	private static long until(long since, long timeout) {
 		return (timeout > 0 && since != 0) ? since + timeout : Long.MAX_VALUE;

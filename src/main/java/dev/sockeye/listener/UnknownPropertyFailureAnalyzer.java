@@ -18,9 +18,10 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.core.Ordered;
 
 /**
- * A key under {@code sockeye.} that no property of {@link SockeyeProperties} takes, most likely a typo: names each one,
- * where it came from, and the property it was probably meant to be. Runs before Spring Boot's own analyzer of unbound
- * properties, which names them without a suggestion; keys outside {@code sockeye.} are left to it.
+ * A key under {@code sockeye.} that no property of {@link SockeyeProperties} takes, most
+ * likely a typo: names each one, where it came from, and the property it was probably
+ * meant to be. Runs before Spring Boot's own analyzer of unbound properties, which names
+ * them without a suggestion; keys outside {@code sockeye.} are left to it.
  */
 final class UnknownPropertyFailureAnalyzer extends AbstractFailureAnalyzer<UnboundConfigurationPropertiesException>
 		implements Ordered {
@@ -36,17 +37,16 @@ final class UnknownPropertyFailureAnalyzer extends AbstractFailureAnalyzer<Unbou
 		if (unknown.isEmpty()) {
 			return null;
 		}
-		StringBuilder description = new StringBuilder((unknown.size() == 1)
-				? "Sockeye does not know this property, so it would have no effect:"
-				: "Sockeye does not know these properties, so they would have no effect:");
+		StringBuilder description = new StringBuilder(
+				(unknown.size() == 1) ? "Sockeye does not know this property, so it would have no effect:"
+						: "Sockeye does not know these properties, so they would have no effect:");
 		for (ConfigurationProperty property : unknown) {
 			description.append(System.lineSeparator()).append("  - ").append(property.getName());
 			if (property.getOrigin() != null) {
 				description.append(" (from ").append(property.getOrigin()).append(')');
 			}
-			suggest(property.getName()).ifPresent((suggestion) -> description.append(": did you mean ")
-				.append(suggestion)
-				.append('?'));
+			suggest(property.getName())
+				.ifPresent((suggestion) -> description.append(": did you mean ").append(suggestion).append('?'));
 		}
 		return new FailureAnalysis(description.toString(), "Correct the property's name (the README's configuration"
 				+ " reference lists every Sockeye property), or remove it.", cause);
@@ -58,8 +58,8 @@ final class UnknownPropertyFailureAnalyzer extends AbstractFailureAnalyzer<Unbou
 	}
 
 	/**
-	 * Follows the name down the properties records to the first element that is not a property there, and replaces it
-	 * by the closest property of that record.
+	 * Follows the name down the properties records to the first element that is not a
+	 * property there, and replaces it by the closest property of that record.
 	 * @param name an unbound name under {@code sockeye.}
 	 * @return the name it was probably meant to be, if one is close enough
 	 */
@@ -95,7 +95,8 @@ final class UnknownPropertyFailureAnalyzer extends AbstractFailureAnalyzer<Unbou
 			type = match.getGenericType();
 			i++;
 			if (type instanceof ParameterizedType map && map.getRawType() == Map.class && i < count) {
-				// a map's key (a listener's name) is the user's own: keep it and go on with the value's properties
+				// a map's key (a listener's name) is the user's own: keep it and go on
+				// with the value's properties
 				path.append('.').append(name.getElement(i, Form.ORIGINAL));
 				type = map.getActualTypeArguments()[1];
 				i++;
@@ -114,11 +115,15 @@ final class UnknownPropertyFailureAnalyzer extends AbstractFailureAnalyzer<Unbou
 				bestDistance = distance;
 			}
 		}
-		// a typo or two, more in a long name; anything further off is not worth guessing at
+		// a typo or two, more in a long name; anything further off is not worth guessing
+		// at
 		return (bestDistance <= Math.max(2, element.length() / 4)) ? best : null;
 	}
 
-	/** Edit distance with adjacent transpositions (optimal string alignment), so "bundel" is one edit from "bundle". */
+	/**
+	 * Edit distance with adjacent transpositions (optimal string alignment), so "bundel"
+	 * is one edit from "bundle".
+	 */
 	static int distance(String a, String b) {
 		int[][] d = new int[a.length() + 1][b.length() + 1];
 		for (int i = 0; i <= a.length(); i++) {

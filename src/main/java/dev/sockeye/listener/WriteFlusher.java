@@ -12,10 +12,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Finishes the replies of an NIO listener that a client is too slow to take. A reply is written straight to the
- * socket; whatever does not fit is queued on the connection and this thread, with a selector of its own, writes it
- * when the socket is writable again. So no I/O thread ever blocks on a slow reader, and the queue is bounded per
- * connection (see {@link FramedNioConnection}).
+ * Finishes the replies of an NIO listener that a client is too slow to take. A reply is
+ * written straight to the socket; whatever does not fit is queued on the connection and
+ * this thread, with a selector of its own, writes it when the socket is writable again.
+ * So no I/O thread ever blocks on a slow reader, and the queue is bounded per connection
+ * (see {@link FramedNioConnection}).
  */
 final class WriteFlusher implements Runnable {
 
@@ -41,13 +42,19 @@ final class WriteFlusher implements Runnable {
 		this.thread.start();
 	}
 
-	/** @param connection a connection with queued replies, to be written when its socket is writable */
+	/**
+	 * @param connection a connection with queued replies, to be written when its socket
+	 * is writable
+	 */
 	void flushLater(FramedNioConnection connection) {
 		this.waiting.add(connection);
 		this.selector.wakeup();
 	}
 
-	/** Makes the thread look at its keys now: a closed connection's socket is released once they are. */
+	/**
+	 * Makes the thread look at its keys now: a closed connection's socket is released
+	 * once they are.
+	 */
 	void wakeup() {
 		this.selector.wakeup();
 	}

@@ -13,18 +13,25 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The meters of one upstream of a relay: request time by outcome, open connections, errors by type. The
- * {@code upstream} tag is the configured host:port, so its cardinality is bounded by configuration.
+ * The meters of one upstream of a relay: request time by outcome, open connections,
+ * errors by type. The {@code upstream} tag is the configured host:port, so its
+ * cardinality is bounded by configuration.
  */
 public final class ClientMetrics {
 
-	/** Requests to upstreams {upstream, outcome} ({@code tcp_client_requests_seconds}). */
+	/**
+	 * Requests to upstreams {upstream, outcome} ({@code tcp_client_requests_seconds}).
+	 */
 	public static final String REQUESTS = "tcp.client.requests";
 
-	/** Open connections to an upstream {upstream} ({@code tcp_client_connections_active}). */
+	/**
+	 * Open connections to an upstream {upstream} ({@code tcp_client_connections_active}).
+	 */
 	public static final String CONNECTIONS_ACTIVE = "tcp.client.connections.active";
 
-	/** Errors talking to an upstream {upstream, type} ({@code tcp_client_errors_total}). */
+	/**
+	 * Errors talking to an upstream {upstream, type} ({@code tcp_client_errors_total}).
+	 */
 	public static final String ERRORS = "tcp.client.errors";
 
 	/** The outcome of one request to an upstream. */
@@ -93,17 +100,22 @@ public final class ClientMetrics {
 		this.requests[outcome.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
 	}
 
-	/** @param type {@code connect}, {@code closed}, {@code timeout} or {@code io} */
+	/**
+	 * @param type {@code connect}, {@code closed}, {@code timeout} or {@code io}
+	 */
 	public void error(String type) {
 		error(type, 1);
 	}
 
 	private void error(String type, int amount) {
-		this.errors.computeIfAbsent(type, (t) -> Counter.builder(ERRORS)
-			.description("Errors talking to an upstream, by type")
-			.tags(this.tags)
-			.tag(TcpMeterNames.TAG_TYPE, t)
-			.register(this.registry)).increment(amount);
+		this.errors
+			.computeIfAbsent(type,
+					(t) -> Counter.builder(ERRORS)
+						.description("Errors talking to an upstream, by type")
+						.tags(this.tags)
+						.tag(TcpMeterNames.TAG_TYPE, t)
+						.register(this.registry))
+			.increment(amount);
 	}
 
 }

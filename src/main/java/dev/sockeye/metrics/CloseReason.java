@@ -2,7 +2,10 @@ package dev.sockeye.metrics;
 
 import java.util.Locale;
 
-/** Why a connection was closed; the {@code reason} tag of {@link TcpMeterNames#CONNECTIONS_CLOSED}. */
+/**
+ * Why a connection was closed; the {@code reason} tag of
+ * {@link TcpMeterNames#CONNECTIONS_CLOSED}.
+ */
 public enum CloseReason {
 
 	/** The client closed it (end of stream). */
@@ -20,22 +23,36 @@ public enum CloseReason {
 	/** An operator closed it through the actuator endpoint. */
 	ADMIN,
 
-	/** The listener closes each connection after its reply ({@code close-after-reply}, {@code raw} framing). */
+	/**
+	 * The listener closes each connection after its reply ({@code close-after-reply},
+	 * {@code raw} framing).
+	 */
 	REPLY,
 
-	/** The listener closes each connection after its greeting ({@code close-after-greeting}). */
+	/**
+	 * The listener closes each connection after its greeting
+	 * ({@code close-after-greeting}).
+	 */
 	GREETING,
 
-	/** A frame was not complete within the message timeout after its first byte (slowloris). */
+	/**
+	 * A frame was not complete within the message timeout after its first byte
+	 * (slowloris).
+	 */
 	MESSAGE_TIMEOUT,
 
-	/** The client did not read its replies: they stayed unwritten past the write timeout or the write backlog. */
+	/**
+	 * The client did not read its replies: they stayed unwritten past the write timeout
+	 * or the write backlog.
+	 */
 	WRITE_TIMEOUT,
 
 	/** A TLS handshake was not complete within the handshake timeout. */
 	HANDSHAKE_TIMEOUT;
 
-	/** @return the tag value */
+	/**
+	 * @return the tag value
+	 */
 	public String tag() {
 		return name().toLowerCase(Locale.ROOT);
 	}

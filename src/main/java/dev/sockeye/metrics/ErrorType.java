@@ -20,10 +20,15 @@ public enum ErrorType {
 	/** A timeout closed the connection. */
 	TIMEOUT,
 
-	/** A TLS handshake failed or a peer broke TLS (plain text, an untrusted or missing certificate, an old protocol). */
+	/**
+	 * A TLS handshake failed or a peer broke TLS (plain text, an untrusted or missing
+	 * certificate, an old protocol).
+	 */
 	TLS;
 
-	/** @return the tag value */
+	/**
+	 * @return the tag value
+	 */
 	public String tag() {
 		return name().toLowerCase(Locale.ROOT);
 	}

@@ -17,9 +17,10 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.BaseUnits;
 
 /**
- * The meters of one listener, registered once when the listener starts and updated on the hot path without lookups:
- * every counter, timer and tag combination is resolved up front (or once per service and outcome). Like Micrometer's
- * {@code JettyConnectionMetrics}, one instance per listener, bound to one registry.
+ * The meters of one listener, registered once when the listener starts and updated on the
+ * hot path without lookups: every counter, timer and tag combination is resolved up front
+ * (or once per service and outcome). Like Micrometer's {@code JettyConnectionMetrics},
+ * one instance per listener, bound to one registry.
  */
 public final class ListenerMetrics {
 
@@ -72,11 +73,12 @@ public final class ListenerMetrics {
 			.register(registry);
 		this.opened = counter(TcpMeterNames.CONNECTIONS_OPENED, "Connections accepted", null);
 		for (CloseReason reason : CloseReason.values()) {
-			this.closed.put(reason, Counter.builder(TcpMeterNames.CONNECTIONS_CLOSED)
-				.description("Connections closed, by reason")
-					.tags(this.tags)
-				.tag(TcpMeterNames.TAG_REASON, reason.tag())
-				.register(registry));
+			this.closed.put(reason,
+					Counter.builder(TcpMeterNames.CONNECTIONS_CLOSED)
+						.description("Connections closed, by reason")
+						.tags(this.tags)
+						.tag(TcpMeterNames.TAG_REASON, reason.tag())
+						.register(registry));
 		}
 		this.connectionDuration = Timer.builder(TcpMeterNames.CONNECTION_DURATION)
 			.description("How long connections stayed open")
@@ -92,16 +94,21 @@ public final class ListenerMetrics {
 		this.messagesReceived = counter(TcpMeterNames.MESSAGES_RECEIVED, "Messages received", null);
 		this.messagesSent = counter(TcpMeterNames.MESSAGES_SENT, "Messages sent", null);
 		for (ErrorType type : ErrorType.values()) {
-			this.errors.put(type, Counter.builder(TcpMeterNames.ERRORS)
-				.description("Errors, by type")
-				.tags(this.tags)
-				.tag(TcpMeterNames.TAG_TYPE, type.tag())
-				.register(registry));
+			this.errors.put(type,
+					Counter.builder(TcpMeterNames.ERRORS)
+						.description("Errors, by type")
+						.tags(this.tags)
+						.tag(TcpMeterNames.TAG_TYPE, type.tag())
+						.register(registry));
 		}
 	}
 
 	private Counter counter(String name, String description, String baseUnit) {
-		return Counter.builder(name).description(description).baseUnit(baseUnit).tags(this.tags).register(this.registry);
+		return Counter.builder(name)
+			.description(description)
+			.baseUnit(baseUnit)
+			.tags(this.tags)
+			.register(this.registry);
 	}
 
 	public void opened() {
@@ -113,24 +120,30 @@ public final class ListenerMetrics {
 		this.connectionDuration.record(openNanos, TimeUnit.NANOSECONDS);
 	}
 
-	/** @param reason why the connection was refused, e.g. {@code max_connections} */
+	/**
+	 * @param reason why the connection was refused, e.g. {@code max_connections}
+	 */
 	public void rejected(String reason) {
 		rejectedCounter(reason).increment();
 	}
 
 	/**
 	 * @param reason a reason connections may be refused for
-	 * @return its counter, registered at 0 the first time so that the first refusal shows as an increase
+	 * @return its counter, registered at 0 the first time so that the first refusal shows
+	 * as an increase
 	 */
 	public Counter rejectedCounter(String reason) {
-		return this.rejected.computeIfAbsent(reason, (r) -> Counter.builder(TcpMeterNames.CONNECTIONS_REJECTED)
-			.description("Connections refused before any read, by reason")
-			.tags(this.tags)
-			.tag(TcpMeterNames.TAG_REASON, r)
-			.register(this.registry));
+		return this.rejected.computeIfAbsent(reason,
+				(r) -> Counter.builder(TcpMeterNames.CONNECTIONS_REJECTED)
+					.description("Connections refused before any read, by reason")
+					.tags(this.tags)
+					.tag(TcpMeterNames.TAG_REASON, r)
+					.register(this.registry));
 	}
 
-	/** @param limit the listener's connection cap, published as a gauge when there is one */
+	/**
+	 * @param limit the listener's connection cap, published as a gauge when there is one
+	 */
 	public void limit(int limit) {
 		if (limit > 0) {
 			Gauge.builder(TcpMeterNames.CONNECTIONS_LIMIT, () -> limit)
@@ -157,12 +170,16 @@ public final class ListenerMetrics {
 		this.messagesSent.increment();
 	}
 
-	/** @return messages received since the listener started */
+	/**
+	 * @return messages received since the listener started
+	 */
 	public long messagesReceivedTotal() {
 		return (long) this.messagesReceived.count();
 	}
 
-	/** @return messages sent since the listener started */
+	/**
+	 * @return messages sent since the listener started
+	 */
 	public long messagesSentTotal() {
 		return (long) this.messagesSent.count();
 	}

@@ -23,11 +23,13 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 
 /**
- * The built-in {@code relay} service: forwards each request to the first available upstream through a Spring
- * Integration outbound gateway with a connection pool, and returns that upstream's reply. An upstream that refuses or
- * drops the connection before replying is skipped and the request goes to the next one (so a request may reach two
- * upstreams when the first fails mid-way: at-least-once); an upstream that takes the request and does not answer in
- * time is not retried elsewhere, and the client gets the error reply (or its connection is closed).
+ * The built-in {@code relay} service: forwards each request to the first available
+ * upstream through a Spring Integration outbound gateway with a connection pool, and
+ * returns that upstream's reply. An upstream that refuses or drops the connection before
+ * replying is skipped and the request goes to the next one (so a request may reach two
+ * upstreams when the first fails mid-way: at-least-once); an upstream that takes the
+ * request and does not answer in time is not retried elsewhere, and the client gets the
+ * error reply (or its connection is closed).
  */
 public final class RelayService implements ManagedService {
 
@@ -81,7 +83,8 @@ public final class RelayService implements ManagedService {
 	@Override
 	public byte[] handle(byte[] request, Peer peer) throws Exception {
 		UpstreamException last = null;
-		// available upstreams in order first; if every one is marked down, try them all rather than fail unheard
+		// available upstreams in order first; if every one is marked down, try them all
+		// rather than fail unheard
 		for (boolean onlyAvailable : new boolean[] { true, false }) {
 			for (Upstream upstream : this.upstreams) {
 				if (onlyAvailable != upstream.isAvailable()) {
@@ -95,7 +98,8 @@ public final class RelayService implements ManagedService {
 					if (ex.failure() == Upstream.Failure.TIMEOUT) {
 						return fail(peer, ex);
 					}
-					// logged when the upstream is marked down, so once per retry interval, not once per request
+					// logged when the upstream is marked down, so once per retry
+					// interval, not once per request
 					logger.warn("Relay '" + this.listener + "': " + ex.getMessage() + "; skipping it for "
 							+ this.settings.retryInterval().toMillis() + " ms");
 				}
@@ -110,8 +114,8 @@ public final class RelayService implements ManagedService {
 		long next = this.nextFailureLog.get();
 		if (now - next >= 0 && this.nextFailureLog.compareAndSet(next, now + FAILURE_LOG_INTERVAL_NANOS)) {
 			// at most one line a second however many clients are refused
-			logger.warn("Relay '" + this.listener + "' could not answer connection " + peer.connectionId() + ": "
-					+ why);
+			logger
+				.warn("Relay '" + this.listener + "' could not answer connection " + peer.connectionId() + ": " + why);
 		}
 		if (this.settings.onFailure() == RelayFailure.CLOSE) {
 			throw new CloseConnectionException(why);
@@ -119,15 +123,18 @@ public final class RelayService implements ManagedService {
 		return this.settings.errorReply().getBytes(java.nio.charset.StandardCharsets.UTF_8);
 	}
 
-	/** @return each upstream's state: {@code up}, or {@code down: <last error>} */
+	/**
+	 * @return each upstream's state: {@code up}, or {@code down: <last error>}
+	 */
 	public Map<String, String> upstreamStates() {
 		return this.upstreams.stream()
-			.collect(Collectors.toMap(Upstream::name,
-					(u) -> u.isAvailable() ? "up" : "down: " + u.lastError(), (a, b) -> a,
-					java.util.LinkedHashMap::new));
+			.collect(Collectors.toMap(Upstream::name, (u) -> u.isAvailable() ? "up" : "down: " + u.lastError(),
+					(a, b) -> a, java.util.LinkedHashMap::new));
 	}
 
-	/** @return true when at least one upstream is not marked down */
+	/**
+	 * @return true when at least one upstream is not marked down
+	 */
 	public boolean anyUpstreamAvailable() {
 		return this.upstreams.stream().anyMatch(Upstream::isAvailable);
 	}

@@ -24,8 +24,9 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * One upstream server of a relay: a pool of connections ({@link CachingClientConnectionFactory}) behind a Spring
- * Integration outbound gateway, its meters, and whether it is up. An upstream that refuses a connection or drops one
+ * One upstream server of a relay: a pool of connections
+ * ({@link CachingClientConnectionFactory}) behind a Spring Integration outbound gateway,
+ * its meters, and whether it is up. An upstream that refuses a connection or drops one
  * before replying is skipped for the retry interval, then tried again.
  */
 final class Upstream {
@@ -33,10 +34,16 @@ final class Upstream {
 	/** Why an exchange failed. */
 	enum Failure {
 
-		/** Nothing reached the upstream, or its connection broke before the reply: another upstream may try. */
+		/**
+		 * Nothing reached the upstream, or its connection broke before the reply: another
+		 * upstream may try.
+		 */
 		UNAVAILABLE,
 
-		/** The upstream took the request and did not answer in time: it may have acted on it. */
+		/**
+		 * The upstream took the request and did not answer in time: it may have acted on
+		 * it.
+		 */
 		TIMEOUT
 
 	}
@@ -72,8 +79,8 @@ final class Upstream {
 		this.metrics = metrics;
 		this.retryInterval = settings.retryInterval();
 		this.template.setBeanFactory(beans);
-		this.target = ClientConnections.create(this.host, this.port, codec,
-				settings.connectTimeout(), settings.replyTimeout(), new ClientConnectionListener() {
+		this.target = ClientConnections.create(this.host, this.port, codec, settings.connectTimeout(),
+				settings.replyTimeout(), new ClientConnectionListener() {
 
 					@Override
 					public void opened() {
@@ -115,12 +122,16 @@ final class Upstream {
 		return this.name;
 	}
 
-	/** @return true unless the upstream failed within the retry interval */
+	/**
+	 * @return true unless the upstream failed within the retry interval
+	 */
 	boolean isAvailable() {
 		return System.nanoTime() - this.downUntilNanos >= 0;
 	}
 
-	/** @return the last failure, or {@code null} */
+	/**
+	 * @return the last failure, or {@code null}
+	 */
 	String lastError() {
 		return this.lastError;
 	}
@@ -129,7 +140,8 @@ final class Upstream {
 	 * Sends one request and waits for the reply.
 	 * @param request the request's bytes
 	 * @return the reply's bytes
-	 * @throws UpstreamException when the upstream is unavailable or does not answer in time
+	 * @throws UpstreamException when the upstream is unavailable or does not answer in
+	 * time
 	 */
 	byte[] exchange(byte[] request) throws UpstreamException {
 		long start = System.nanoTime();

@@ -2,6 +2,7 @@ package dev.sockeye.service;
 
 /**
  * The sender of a message.
+ *
  * @param listener the name of the listener that received it
  * @param connectionId the connection's id, as shown in logs and the actuator endpoint
  * @param remoteAddress the client's IP address

@@ -15,9 +15,9 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * The end of a listener's flow: calls the listener's {@link SockeyeService} with the message and the peer. A service
- * that throws does not break the connection: the failure is logged once with the connection id and the client gets
- * the listener's error reply.
+ * The end of a listener's flow: calls the listener's {@link SockeyeService} with the
+ * message and the peer. A service that throws does not break the connection: the failure
+ * is logged once with the connection id and the client gets the listener's error reply.
  */
 public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 
@@ -56,7 +56,8 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 		this.metrics = metrics;
 		this.closeConnection = closeConnection;
 		setRequiresReply(false);
-		// a reply carries its payload only: copying the request's headers into every reply is wasted work
+		// a reply carries its payload only: copying the request's headers into every
+		// reply is wasted work
 		setNotPropagatedHeaders("*");
 	}
 
@@ -87,7 +88,8 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 		if (!this.replies || reply == null) {
 			return null;
 		}
-		// a message as the reply: Spring Integration sends it as it is, with no builder and no header copy
+		// a message as the reply: Spring Integration sends it as it is, with no builder
+		// and no header copy
 		return new GenericMessage<>(reply, FixedHeaders.NONE);
 	}
 

@@ -9,8 +9,9 @@ import org.springframework.core.ResolvableType;
 import org.springframework.stereotype.Component;
 
 /**
- * Finds the service a listener names: a built-in ({@code echo}, {@code reply}) or a bean of the application context, which may be a
- * {@link SockeyeService}, a {@code Function<byte[], byte[]>} or a {@code Function<String, String>}.
+ * Finds the service a listener names: a built-in ({@code echo}, {@code reply}) or a bean
+ * of the application context, which may be a {@link SockeyeService}, a
+ * {@code Function<byte[], byte[]>} or a {@code Function<String, String>}.
  */
 @Component
 public class ServiceResolver {
@@ -36,9 +37,10 @@ public class ServiceResolver {
 	/**
 	 * @param name the service name from the listener's configuration
 	 * @param echoPrefix the prefix for the built-in echo service
-	 * @param replyText the reply of the built-in reply service; {@code null} when not configured
-	 * @return the service, or empty when there is no such built-in or bean, the bean is of another type, or the reply
-	 * service has no reply text
+	 * @param replyText the reply of the built-in reply service; {@code null} when not
+	 * configured
+	 * @return the service, or empty when there is no such built-in or bean, the bean is
+	 * of another type, or the reply service has no reply text
 	 */
 	@SuppressWarnings("unchecked")
 	public Optional<SockeyeService> resolve(String name, String echoPrefix, String replyText) {
@@ -63,7 +65,10 @@ public class ServiceResolver {
 		return Optional.empty();
 	}
 
-	/** @return the names a listener could use: the built-ins and every bean of a service type, for error messages */
+	/**
+	 * @return the names a listener could use: the built-ins and every bean of a service
+	 * type, for error messages
+	 */
 	public String[] candidates() {
 		String[] services = this.beans.getBeanNamesForType(SockeyeService.class);
 		String[] bytes = this.beans.getBeanNamesForType(BYTES_FUNCTION);

@@ -12,14 +12,17 @@ public interface SockeyeService {
 	 * Handles one request.
 	 * @param request the message's bytes, framing removed
 	 * @param peer who sent it
-	 * @return the reply's bytes (framing is added by the listener), or {@code null} for no reply
-	 * @throws Exception any failure; the client gets the listener's {@code error-reply} and the connection stays open
+	 * @return the reply's bytes (framing is added by the listener), or {@code null} for
+	 * no reply
+	 * @throws Exception any failure; the client gets the listener's {@code error-reply}
+	 * and the connection stays open
 	 */
 	byte[] handle(byte[] request, Peer peer) throws Exception;
 
 	/**
-	 * Whether {@link #handle} may block (on I/O, locks, sleeps). A non-blocking service runs on the listener's I/O
-	 * thread, which is fastest; a blocking one runs on worker threads so that it cannot stall other connections.
+	 * Whether {@link #handle} may block (on I/O, locks, sleeps). A non-blocking service
+	 * runs on the listener's I/O thread, which is fastest; a blocking one runs on worker
+	 * threads so that it cannot stall other connections.
 	 * @return {@code true} unless the service only computes
 	 */
 	default boolean isBlocking() {

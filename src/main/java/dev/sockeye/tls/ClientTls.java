@@ -17,9 +17,10 @@ import org.springframework.integration.ip.tcp.connection.TcpSocketFactorySupport
 import org.springframework.integration.ip.tcp.connection.TcpSocketSupport;
 
 /**
- * The client side of TLS, for the {@code client} and {@code bench} commands and the relay's upstreams: sockets or
- * engines from an SSL bundle's current material (its trust material verifies the server, its key, if any, is
- * presented for mutual TLS), with the server's host name checked against its certificate.
+ * The client side of TLS, for the {@code client} and {@code bench} commands and the
+ * relay's upstreams: sockets or engines from an SSL bundle's current material (its trust
+ * material verifies the server, its key, if any, is presented for mutual TLS), with the
+ * server's host name checked against its certificate.
  */
 public final class ClientTls {
 
@@ -49,8 +50,10 @@ public final class ClientTls {
 	}
 
 	/**
-	 * A bundle from PEM files, as {@code spring.ssl.bundle.pem.<name>} would make it: for command-line options.
-	 * @param trustedCertificates PEM certificates that verify the server; the JDK's trusted authorities when null
+	 * A bundle from PEM files, as {@code spring.ssl.bundle.pem.<name>} would make it: for
+	 * command-line options.
+	 * @param trustedCertificates PEM certificates that verify the server; the JDK's
+	 * trusted authorities when null
 	 * @param certificate the client's PEM certificate chain for mutual TLS, or null
 	 * @param privateKey the client's PEM private key, or null
 	 * @return TLS from those files
@@ -94,8 +97,10 @@ public final class ClientTls {
 				if (socket instanceof SSLSocket tls) {
 					tls.setSSLParameters(parameters(tls.getSSLParameters()));
 					try {
-						// here, on the connecting thread and within the read timeout, so that a failure is this
-						// connection's failure; left to the first read or write, Spring Integration's reader thread
+						// here, on the connecting thread and within the read timeout, so
+						// that a failure is this
+						// connection's failure; left to the first read or write, Spring
+						// Integration's reader thread
 						// and the sender would race to report it
 						tls.startHandshake();
 					}

@@ -12,11 +12,13 @@ import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 
 /**
- * Drives an {@link SSLEngine} over a non-blocking channel for one connection. Reads decrypt into a per-thread buffer
- * and hand the plain bytes on; only a TLS record split across reads is kept by the connection, so an idle TLS
- * connection holds no buffers. Writes encrypt into a per-thread buffer and give the records to an {@link Output}
- * that writes them or queues a copy. The handshake runs within reads: its tasks on the reading thread, its records
- * through the same output, under the connection's write lock so that they never interleave with replies.
+ * Drives an {@link SSLEngine} over a non-blocking channel for one connection. Reads
+ * decrypt into a per-thread buffer and hand the plain bytes on; only a TLS record split
+ * across reads is kept by the connection, so an idle TLS connection holds no buffers.
+ * Writes encrypt into a per-thread buffer and give the records to an {@link Output} that
+ * writes them or queues a copy. The handshake runs within reads: its tasks on the reading
+ * thread, its records through the same output, under the connection's write lock so that
+ * they never interleave with replies.
  */
 public final class NonBlockingTls {
 
@@ -45,28 +47,38 @@ public final class NonBlockingTls {
 		this.handshakeFinished = handshakeFinished;
 	}
 
-	/** @return whether the first handshake is still under way */
+	/**
+	 * @return whether the first handshake is still under way
+	 */
 	public boolean isHandshaking() {
 		return this.handshaking;
 	}
 
-	/** @return whether part of a TLS record has arrived and waits for the rest (a frame in the making, for timeouts) */
+	/**
+	 * @return whether part of a TLS record has arrived and waits for the rest (a frame in
+	 * the making, for timeouts)
+	 */
 	public boolean hasPartialRecord() {
 		return this.pendingInput != null;
 	}
 
-	/** @return the engine */
+	/**
+	 * @return the engine
+	 */
 	public SSLEngine engine() {
 		return this.engine;
 	}
 
 	/**
-	 * Reads what the channel has, answers the handshake, and passes decrypted bytes to {@code plain}.
+	 * Reads what the channel has, answers the handshake, and passes decrypted bytes to
+	 * {@code plain}.
 	 * @param channel the channel
 	 * @param plain takes decrypted bytes; it must consume them all
 	 * @param output writes handshake records
-	 * @return the bytes read from the channel, or -1 at the end of the stream or when the peer closed TLS
-	 * @throws IOException when reading fails, the peer's TLS is broken, or {@code plain} throws
+	 * @return the bytes read from the channel, or -1 at the end of the stream or when the
+	 * peer closed TLS
+	 * @throws IOException when reading fails, the peer's TLS is broken, or {@code plain}
+	 * throws
 	 */
 	public int read(SocketChannel channel, PlainInput plain, Output output) throws IOException {
 		Scratch scratch = SCRATCH.get();
@@ -109,7 +121,8 @@ public final class NonBlockingTls {
 				case BUFFER_UNDERFLOW:
 					return false;
 				case BUFFER_OVERFLOW:
-					// the session allows larger records than it said: the next round gets a larger buffer
+					// the session allows larger records than it said: the next round gets
+					// a larger buffer
 					size = Math.max(decrypted.capacity(), size) * 2;
 					continue;
 				default:
@@ -122,7 +135,8 @@ public final class NonBlockingTls {
 	}
 
 	/**
-	 * Sends what the engine has to say first: a client's hello. A server's engine waits for the client's.
+	 * Sends what the engine has to say first: a client's hello. A server's engine waits
+	 * for the client's.
 	 * @param output writes handshake records
 	 * @throws IOException when writing fails
 	 */
@@ -131,7 +145,8 @@ public final class NonBlockingTls {
 	}
 
 	/**
-	 * Encrypts {@code plain} and gives the records to {@code output}; call with the write lock held.
+	 * Encrypts {@code plain} and gives the records to {@code output}; call with the write
+	 * lock held.
 	 * @param plain the bytes to send, consumed
 	 * @param output writes or queues the records; told which one ends {@code plain}
 	 * @throws IOException when the engine is closed or writing fails
@@ -226,7 +241,10 @@ public final class NonBlockingTls {
 		}
 	}
 
-	/** Writes what the engine has to say after a failure or a close (an alert, close_notify), best effort. */
+	/**
+	 * Writes what the engine has to say after a failure or a close (an alert,
+	 * close_notify), best effort.
+	 */
 	private void sendAlert(Output output) {
 		this.writeLock.lock();
 		try {
@@ -262,8 +280,8 @@ public final class NonBlockingTls {
 	public interface Output {
 
 		/**
-		 * @param records encrypted bytes in a buffer that is reused after the call: what cannot be written now must be
-		 * copied
+		 * @param records encrypted bytes in a buffer that is reused after the call: what
+		 * cannot be written now must be copied
 		 * @param endOfMessage whether these bytes end a message given to {@link #write}
 		 * @throws IOException when writing fails
 		 */

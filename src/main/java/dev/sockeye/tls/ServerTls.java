@@ -13,9 +13,10 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.boot.ssl.SslBundles;
 
 /**
- * The server side of a TLS listener: a server-mode engine or socket for each accepted connection, from the current
- * version of the listener's SSL bundle. When the bundle reloads (a PEM or JKS bundle with {@code reload-on-update}),
- * new connections get the new certificate; open connections keep theirs.
+ * The server side of a TLS listener: a server-mode engine or socket for each accepted
+ * connection, from the current version of the listener's SSL bundle. When the bundle
+ * reloads (a PEM or JKS bundle with {@code reload-on-update}), new connections get the
+ * new certificate; open connections keep theirs.
  */
 public final class ServerTls {
 
@@ -39,10 +40,10 @@ public final class ServerTls {
 	 * @param bundle the name of the listener's bundle
 	 * @param clientAuth whether clients are asked for a certificate
 	 * @return the listener's TLS, following the bundle's updates
-	 * @throws org.springframework.boot.ssl.NoSuchSslBundleException when there is no such bundle
+	 * @throws org.springframework.boot.ssl.NoSuchSslBundleException when there is no such
+	 * bundle
 	 */
-	public static ServerTls of(String listener, SslBundles bundles, String bundle,
-			ClientAuth clientAuth) {
+	public static ServerTls of(String listener, SslBundles bundles, String bundle, ClientAuth clientAuth) {
 		ServerTls tls = new ServerTls(bundle, clientAuth, TlsMaterial.of(bundles.getBundle(bundle)));
 		bundles.addBundleUpdateHandler(bundle, (updated) -> {
 			tls.material = TlsMaterial.of(updated);
@@ -52,7 +53,9 @@ public final class ServerTls {
 		return tls;
 	}
 
-	/** @return the name of the SSL bundle */
+	/**
+	 * @return the name of the SSL bundle
+	 */
 	public String bundle() {
 		return this.bundle;
 	}
@@ -60,7 +63,8 @@ public final class ServerTls {
 	/**
 	 * @param peerHost the client's address
 	 * @param peerPort the client's port
-	 * @return a server-mode engine whose handshake has begun (it waits for the client's hello)
+	 * @return a server-mode engine whose handshake has begun (it waits for the client's
+	 * hello)
 	 * @throws IOException when the handshake cannot begin
 	 */
 	public SSLEngine newEngine(String peerHost, int peerPort) throws IOException {
@@ -73,7 +77,8 @@ public final class ServerTls {
 	}
 
 	/**
-	 * Layers TLS over an accepted socket; the handshake happens on the socket's first read.
+	 * Layers TLS over an accepted socket; the handshake happens on the socket's first
+	 * read.
 	 * @param accepted the accepted plain socket
 	 * @return a server-mode TLS socket that closes {@code accepted} when closed
 	 * @throws IOException when the socket cannot be layered

@@ -11,8 +11,9 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslOptions;
 
 /**
- * What one version of an SSL bundle gives a connection: its context (key, certificate, trust) and the protocols and
- * ciphers to enable. Protocols default to TLS 1.3 and 1.2 when the bundle names none.
+ * What one version of an SSL bundle gives a connection: its context (key, certificate,
+ * trust) and the protocols and ciphers to enable. Protocols default to TLS 1.3 and 1.2
+ * when the bundle names none.
  *
  * @param context the bundle's SSL context, built once per bundle version
  * @param protocols the protocols to enable
@@ -20,7 +21,10 @@ import org.springframework.boot.ssl.SslOptions;
  */
 record TlsMaterial(SSLContext context, String[] protocols, String[] ciphers) {
 
-	/** Enabled when a bundle names no protocols: TLS 1.1 and older are refused even where the JDK would allow them. */
+	/**
+	 * Enabled when a bundle names no protocols: TLS 1.1 and older are refused even where
+	 * the JDK would allow them.
+	 */
 	static final Set<String> DEFAULT_PROTOCOLS = Set.of("TLSv1.3", "TLSv1.2");
 
 	static TlsMaterial of(SslBundle bundle) {

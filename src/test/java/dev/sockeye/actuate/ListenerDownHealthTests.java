@@ -17,8 +17,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With {@code sockeye.fail-on-bind-error=false}, a listener that cannot bind leaves the application running, its
- * health DOWN and the instance not ready, while the other listeners serve.
+ * With {@code sockeye.fail-on-bind-error=false}, a listener that cannot bind leaves the
+ * application running, its health DOWN and the instance not ready, while the other
+ * listeners serve.
  */
 class ListenerDownHealthTests {
 
@@ -26,9 +27,9 @@ class ListenerDownHealthTests {
 	void listenerThatCannotBindIsDownAndInstanceIsNotReady() throws IOException {
 		try (ServerSocket busy = new ServerSocket()) {
 			busy.bind(new InetSocketAddress("0.0.0.0", 0));
-			ConfigurableApplicationContext context = SpringApplication.run(SockeyeApplication.class,
-					"--server.port=0", "--sockeye.fail-on-bind-error=false",
-					"--sockeye.listeners.blocked.port=" + busy.getLocalPort(), "--sockeye.listeners.fine.port=0");
+			ConfigurableApplicationContext context = SpringApplication.run(SockeyeApplication.class, "--server.port=0",
+					"--sockeye.fail-on-bind-error=false", "--sockeye.listeners.blocked.port=" + busy.getLocalPort(),
+					"--sockeye.listeners.fine.port=0");
 			try {
 				int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 				HttpResponse<String> health = Http.get("http://127.0.0.1:" + port + "/actuator/health");

@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The default instance's actuator over real HTTP: 10 clients and 100 messages read exactly in Prometheus, the
- * {@code tcp} endpoint lists and closes connections, health reports the listener.
+ * The default instance's actuator over real HTTP: 10 clients and 100 messages read
+ * exactly in Prometheus, the {@code tcp} endpoint lists and closes connections, health
+ * reports the listener.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sockeye.listeners.echo.port=0")
 @DirtiesContext
@@ -72,8 +73,7 @@ class TcpEndpointTests {
 			.untilAsserted(() -> assertThat(actuator("/prometheus").body())
 				.contains("tcp_server_connections_active{listener=\"echo\"} 9")
 				.contains("tcp_server_connections_closed_total{listener=\"echo\",reason=\"admin\"} 1.0"));
-		assertThat(JsonPath.<List<String>>read(actuator("/tcp/echo").body(), "$.connections[*].id"))
-			.hasSize(9)
+		assertThat(JsonPath.<List<String>>read(actuator("/tcp/echo").body(), "$.connections[*].id")).hasSize(9)
 			.doesNotContain(first);
 		this.clients.get(1).send("still served\r\n");
 		assertThat(this.clients.get(1).readText(14)).isEqualTo("still served\r\n");
@@ -111,10 +111,10 @@ class TcpEndpointTests {
 
 	@Test
 	void exposesHealthInfoPrometheusAndTcpOnly() {
-		List<String> links = new ArrayList<>(JsonPath.<java.util.Map<String, Object>>read(actuator("").body(), "$._links")
-			.keySet());
-		assertThat(links).allMatch((link) -> link.equals("self") || link.startsWith("health")
-				|| link.equals("info") || link.equals("prometheus") || link.startsWith("tcp"));
+		List<String> links = new ArrayList<>(
+				JsonPath.<java.util.Map<String, Object>>read(actuator("").body(), "$._links").keySet());
+		assertThat(links).allMatch((link) -> link.equals("self") || link.startsWith("health") || link.equals("info")
+				|| link.equals("prometheus") || link.startsWith("tcp"));
 		assertThat(links).contains("health", "info", "prometheus", "tcp");
 		assertThat(JsonPath.<String>read(actuator("/info").body(), "$.build.version")).isEqualTo("0.1.0");
 	}

@@ -44,19 +44,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code sockeye bench} against a real Sockeye server started by the test (plain, TLS and mutual TLS listeners), and
- * against small misbehaving servers of the test's own, over real sockets. Performance is measured by hand against the
- * reference harness, not here.
+ * {@code sockeye bench} against a real Sockeye server started by the test (plain, TLS and
+ * mutual TLS listeners), and against small misbehaving servers of the test's own, over
+ * real sockets. Performance is measured by hand against the reference harness, not here.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = { "sockeye.listeners.echo.port=0",
-		"sockeye.listeners.len.port=0", "sockeye.listeners.len.framing=length-header-4",
-		"sockeye.listeners.prefixed.port=0", "sockeye.listeners.prefixed.echo.prefix=Echo: ",
-		"spring.ssl.bundle.pem.server.keystore.certificate=classpath:tls/server.crt",
-		"spring.ssl.bundle.pem.server.keystore.private-key=classpath:tls/server.key",
-		"spring.ssl.bundle.pem.server.truststore.certificate=classpath:tls/ca.crt", "sockeye.listeners.tls.port=0",
-		"sockeye.listeners.tls.tls.bundle=server", "sockeye.listeners.tls.max-message-size=256KB",
-		"sockeye.listeners.mtls.port=0", "sockeye.listeners.mtls.tls.bundle=server",
-		"sockeye.listeners.mtls.tls.client-auth=need" })
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "sockeye.listeners.echo.port=0", "sockeye.listeners.len.port=0",
+				"sockeye.listeners.len.framing=length-header-4", "sockeye.listeners.prefixed.port=0",
+				"sockeye.listeners.prefixed.echo.prefix=Echo: ",
+				"spring.ssl.bundle.pem.server.keystore.certificate=classpath:tls/server.crt",
+				"spring.ssl.bundle.pem.server.keystore.private-key=classpath:tls/server.key",
+				"spring.ssl.bundle.pem.server.truststore.certificate=classpath:tls/ca.crt",
+				"sockeye.listeners.tls.port=0", "sockeye.listeners.tls.tls.bundle=server",
+				"sockeye.listeners.tls.max-message-size=256KB", "sockeye.listeners.mtls.port=0",
+				"sockeye.listeners.mtls.tls.bundle=server", "sockeye.listeners.mtls.tls.client-auth=need" })
 class BenchCommandTests {
 
 	private static final Pattern ROW = Pattern.compile("(?m)^(\\S+(?: \\S+)*?)\\s{2,}(.+)$");
@@ -95,8 +96,8 @@ class BenchCommandTests {
 		double sent = count(TcpMeterNames.MESSAGES_SENT, "tls");
 		double closedByClient = count(TcpMeterNames.CONNECTIONS_CLOSED, "tls", TcpMeterNames.TAG_REASON, "client");
 		double errors = count(TcpMeterNames.ERRORS, "tls");
-		List<String> args = new ArrayList<>(List.of("--port", port("tls"), "--tls-ca", TLS + "ca.crt",
-				"--connections", "4", "--duration", "1s", "--warmup", "300ms"));
+		List<String> args = new ArrayList<>(List.of("--port", port("tls"), "--tls-ca", TLS + "ca.crt", "--connections",
+				"4", "--duration", "1s", "--warmup", "300ms"));
 		args.addAll(List.of(load.split(" ")));
 		Result result = bench(args.toArray(String[]::new));
 		assertThat(result.code).as(result.toString()).isZero();
@@ -106,11 +107,12 @@ class BenchCommandTests {
 		assertThat(result.number("errors")).isZero();
 		assertThat(result.number("mismatches")).isZero();
 		assertThat(result.number("connections lost")).isZero();
-		// the server saw the four connections through, answered every request it got, and each ended cleanly
+		// the server saw the four connections through, answered every request it got, and
+		// each ended cleanly
 		await().atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(count(TcpMeterNames.CONNECTIONS_CLOSED, "tls", TcpMeterNames.TAG_REASON,
-					"client"))
-				.isEqualTo(closedByClient + 4));
+			.untilAsserted(
+					() -> assertThat(count(TcpMeterNames.CONNECTIONS_CLOSED, "tls", TcpMeterNames.TAG_REASON, "client"))
+						.isEqualTo(closedByClient + 4));
 		assertThat(count(TcpMeterNames.CONNECTIONS_OPENED, "tls")).isEqualTo(opened + 4);
 		assertThat(count(TcpMeterNames.ERRORS, "tls")).isEqualTo(errors);
 		double answered = count(TcpMeterNames.MESSAGES_SENT, "tls") - sent;
@@ -131,9 +133,10 @@ class BenchCommandTests {
 
 	@Test
 	void aHostNameThatTheServerCertificateDoesNotNameFailsTheHandshake() {
-		// the certificate names localhost and 127.0.0.1; 127.0.0.2 reaches the same listener on Linux
-		Result result = bench("--host", "127.0.0.2", "--port", port("tls"), "--tls-ca", TLS + "ca.crt",
-				"--connections", "1", "--duration", "1s");
+		// the certificate names localhost and 127.0.0.1; 127.0.0.2 reaches the same
+		// listener on Linux
+		Result result = bench("--host", "127.0.0.2", "--port", port("tls"), "--tls-ca", TLS + "ca.crt", "--connections",
+				"1", "--duration", "1s");
 		assertThat(result.code).as(result.toString()).isEqualTo(3);
 		assertThat(result.err).hasLineCount(1)
 			.startsWith("sockeye bench: TLS handshake with 127.0.0.2:" + port("tls") + " failed: ")
@@ -144,8 +147,8 @@ class BenchCommandTests {
 	void aPlainServerThatNeverAnswersTheHandshakeTimesOutAsAConnectFailure() throws IOException {
 		try (LineServer server = new LineServer((line, out) -> {
 		})) {
-			Result result = bench("--port", server.port(), "--tls", "--connections", "2", "--connect-timeout",
-					"500ms", "--duration", "1s");
+			Result result = bench("--port", server.port(), "--tls", "--connections", "2", "--connect-timeout", "500ms",
+					"--duration", "1s");
 			assertThat(result.code).as(result.toString()).isEqualTo(3);
 			assertThat(result.err).hasLineCount(1)
 				.isEqualTo("sockeye bench: TLS handshake with 127.0.0.1:" + server.port() + " timed out after 500ms"
@@ -169,7 +172,8 @@ class BenchCommandTests {
 
 	@Test
 	void mutualTlsWithoutAClientCertificateLosesEveryConnectionWhenTheServerRefusesIt() {
-		// TLS 1.3: the client's side of the handshake ends before the server judges its certificate
+		// TLS 1.3: the client's side of the handshake ends before the server judges its
+		// certificate
 		Result result = bench("--port", port("mtls"), "--tls-ca", TLS + "ca.crt", "--connections", "3", "--duration",
 				"1s", "--warmup", "300ms");
 		assertThat(result.code).as(result.toString()).isEqualTo(1);
@@ -232,8 +236,8 @@ class BenchCommandTests {
 
 	@Test
 	void equalsSignFormAndTwoThreadsWork() {
-		Result result = bench("--port=" + port("echo"), "--connections=6", "--threads=2", "--depth=2",
-				"--duration=1s", "--warmup=0.5s", "--framing=crlf", "--size=8");
+		Result result = bench("--port=" + port("echo"), "--connections=6", "--threads=2", "--depth=2", "--duration=1s",
+				"--warmup=0.5s", "--framing=crlf", "--size=8");
 		assertThat(result.code).as(result.toString()).isZero();
 		assertThat(result.number("requests")).isPositive();
 		assertThat(result.number("mismatches")).isZero();
@@ -318,8 +322,8 @@ class BenchCommandTests {
 	void openLoopAgainstAStalledServerSkipsSendsBeyondTheOutstandingBoundAsErrors() throws IOException {
 		try (LineServer server = new LineServer((line, out) -> {
 		})) {
-			Result result = bench("--port", server.port(), "--connections", "1", "--rate", "2000", "--duration",
-					"1s", "--warmup", "200ms");
+			Result result = bench("--port", server.port(), "--connections", "1", "--rate", "2000", "--duration", "1s",
+					"--warmup", "200ms");
 			assertThat(result.code).as(result.toString()).isEqualTo(1);
 			assertThat(result.number("errors")).isGreaterThan(1024);
 			assertThat(result.row("errors")).containsPattern(
@@ -397,9 +401,8 @@ class BenchCommandTests {
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "--frobnicate 1", "--port nope", "--port 70000", "--connections 0", "--duration 10x",
-			"--duration 0s", "--framing morse", "--framing raw", "--size 300 --framing length-header-1",
-			"--depth 2000", "--rate -5", "--port", "extra", "--tls=yes", "--tls-cert a.crt", "--tls-key a.key",
-			"--tls-ca" })
+			"--duration 0s", "--framing morse", "--framing raw", "--size 300 --framing length-header-1", "--depth 2000",
+			"--rate -5", "--port", "extra", "--tls=yes", "--tls-cert a.crt", "--tls-key a.key", "--tls-ca" })
 	void badOptionExitsWithTwoAndOneLineBeforeTheUsage(String args) {
 		Result result = bench(args.split(" "));
 		assertThat(result.code).isEqualTo(2);
@@ -514,7 +517,10 @@ class BenchCommandTests {
 
 	}
 
-	/** A tiny CRLF line server of the test's own: a thread per connection, the handler decides each answer. */
+	/**
+	 * A tiny CRLF line server of the test's own: a thread per connection, the handler
+	 * decides each answer.
+	 */
 	static final class LineServer implements AutoCloseable {
 
 		private final ServerSocket socket;

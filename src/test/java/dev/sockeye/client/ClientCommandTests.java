@@ -16,17 +16,18 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code sockeye client} against a real Sockeye listener and against servers that misbehave.
+ * {@code sockeye client} against a real Sockeye listener and against servers that
+ * misbehave.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = { "sockeye.listeners.echo.port=0",
-		"sockeye.listeners.len.port=0", "sockeye.listeners.len.framing=length-header-2",
-		"sockeye.listeners.seed.port=0", "sockeye.listeners.seed.framing=none",
-		"sockeye.listeners.seed.echo.prefix=Echo: ",
-		"spring.ssl.bundle.pem.server.keystore.certificate=classpath:tls/server.crt",
-		"spring.ssl.bundle.pem.server.keystore.private-key=classpath:tls/server.key",
-		"spring.ssl.bundle.pem.server.truststore.certificate=classpath:tls/ca.crt",
-		"sockeye.listeners.secure.port=0", "sockeye.listeners.secure.tls.bundle=server",
-		"sockeye.listeners.secure.tls.client-auth=need" })
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "sockeye.listeners.echo.port=0", "sockeye.listeners.len.port=0",
+				"sockeye.listeners.len.framing=length-header-2", "sockeye.listeners.seed.port=0",
+				"sockeye.listeners.seed.framing=none", "sockeye.listeners.seed.echo.prefix=Echo: ",
+				"spring.ssl.bundle.pem.server.keystore.certificate=classpath:tls/server.crt",
+				"spring.ssl.bundle.pem.server.keystore.private-key=classpath:tls/server.key",
+				"spring.ssl.bundle.pem.server.truststore.certificate=classpath:tls/ca.crt",
+				"sockeye.listeners.secure.port=0", "sockeye.listeners.secure.tls.bundle=server",
+				"sockeye.listeners.secure.tls.client-auth=need" })
 class ClientCommandTests {
 
 	@Autowired
@@ -64,7 +65,8 @@ class ClientCommandTests {
 	@Test
 	void speaksMutualTlsWithPemFiles() {
 		Result result = run("", "--port", port("secure"), "--tls-ca", "src/test/resources/tls/ca.crt", "--tls-cert",
-				"src/test/resources/tls/client.crt", "--tls-key", "src/test/resources/tls/client.key", "hello", "again");
+				"src/test/resources/tls/client.crt", "--tls-key", "src/test/resources/tls/client.key", "hello",
+				"again");
 		assertThat(result.err).isEmpty();
 		assertThat(result.exit).isZero();
 		assertThat(result.out).isEqualTo("hello\nagain\n");
@@ -91,8 +93,8 @@ class ClientCommandTests {
 		Result result = run("", "--port", String.valueOf(port), "hello");
 		assertThat(result.exit).isEqualTo(1);
 		assertThat(result.out).isEmpty();
-		assertThat(result.err).isEqualTo("sockeye client: cannot connect to localhost:" + port
-				+ ": Connection refused\n");
+		assertThat(result.err)
+			.isEqualTo("sockeye client: cannot connect to localhost:" + port + ": Connection refused\n");
 	}
 
 	@Test
@@ -100,8 +102,8 @@ class ClientCommandTests {
 		try (StubServer stub = StubServer.silent()) {
 			Result result = run("", "--port", String.valueOf(stub.port()), "--timeout", "500ms", "hello");
 			assertThat(result.exit).isEqualTo(1);
-			assertThat(result.err).isEqualTo("sockeye client: no reply from localhost:" + stub.port()
-					+ " within 500ms\n");
+			assertThat(result.err)
+				.isEqualTo("sockeye client: no reply from localhost:" + stub.port() + " within 500ms\n");
 		}
 	}
 
@@ -110,8 +112,8 @@ class ClientCommandTests {
 		try (StubServer stub = StubServer.closingAfterFirstRead()) {
 			Result result = run("", "--port", String.valueOf(stub.port()), "--timeout", "5s", "hello");
 			assertThat(result.exit).isEqualTo(1);
-			assertThat(result.err).isEqualTo("sockeye client: localhost:" + stub.port()
-					+ " closed the connection before replying\n");
+			assertThat(result.err)
+				.isEqualTo("sockeye client: localhost:" + stub.port() + " closed the connection before replying\n");
 		}
 	}
 

@@ -29,9 +29,9 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The operations files in {@code deploy/}: the Prometheus configuration and alerting rules pass promtool (including
- * the rules' unit tests), and the alerts and the Grafana dashboard query only the metrics Sockeye exports, filtered
- * by listener.
+ * The operations files in {@code deploy/}: the Prometheus configuration and alerting
+ * rules pass promtool (including the rules' unit tests), and the alerts and the Grafana
+ * dashboard query only the metrics Sockeye exports, filtered by listener.
  */
 class DeployFilesTests {
 
@@ -113,7 +113,8 @@ class DeployFilesTests {
 			rules.add(Map.of("record", "dashboard_query_" + (i + 1), "expr", expr));
 		}
 		Path file = directory.resolve("dashboard-queries.yml");
-		Files.writeString(file, new Yaml().dump(Map.of("groups", List.of(Map.of("name", "dashboard", "rules", rules)))));
+		Files.writeString(file,
+				new Yaml().dump(Map.of("groups", List.of(Map.of("name", "dashboard", "rules", rules)))));
 		ProcessResult result = promtool("check", "rules", file.toString());
 		assertThat(result.exitCode()).as("%s", result).isZero();
 		assertThat(result.output()).as("%s", result).contains("SUCCESS: " + exprs.size() + " rules found");
@@ -139,8 +140,7 @@ class DeployFilesTests {
 
 	@Test
 	void theRuleGroupHasExactlyTheSockeyeAlerts() throws IOException {
-		assertThat(alertRules()).extracting(rule -> rule.get("alert"))
-			.containsExactlyInAnyOrderElementsOf(ALERT_NAMES);
+		assertThat(alertRules()).extracting(rule -> rule.get("alert")).containsExactlyInAnyOrderElementsOf(ALERT_NAMES);
 	}
 
 	@Test
@@ -155,7 +155,8 @@ class DeployFilesTests {
 			assertThat(labels.get("severity")).as("%s severity", alert).isIn("warning", "critical");
 			Map<String, String> annotations = (Map<String, String>) rule.get("annotations");
 			assertThat(annotations).as("%s annotations", alert).containsOnlyKeys("summary", "description");
-			String where = ((String) rule.get("expr")).contains("tcp_server_") ? "$labels.listener" : "$labels.instance";
+			String where = ((String) rule.get("expr")).contains("tcp_server_") ? "$labels.listener"
+					: "$labels.instance";
 			assertThat(annotations.get("summary")).as("%s summary", alert).contains(where);
 			assertThat(annotations.get("description")).as("%s description", alert).contains(where).contains("$value");
 		}
@@ -194,7 +195,8 @@ class DeployFilesTests {
 	void theMetricNameChecksCatchAMisspeltOrForeignMetric() {
 		String misspelt = "rate(tcp_server_error_total{listener=~\"$listener\"}[5m])";
 		assertThat(sockeyeMetricTokens(misspelt)).isNotEmpty().doesNotContainAnyElementsOf(KNOWN_METRICS);
-		assertThat(metricNames("sum by (listener, le) (rate(http_requests_total{job=\"x\"}[5m] offset 1h)) / on (le) group_left up"))
+		assertThat(metricNames(
+				"sum by (listener, le) (rate(http_requests_total{job=\"x\"}[5m] offset 1h)) / on (le) group_left up"))
 			.containsExactlyInAnyOrder("http_requests_total", "up");
 	}
 
@@ -274,8 +276,7 @@ class DeployFilesTests {
 
 	@ParameterizedTest(name = "the dashboard has a panel for {0}")
 	@MethodSource("topics")
-	void theDashboardHasAPanelForEveryTopic(String topic, Set<String> units, List<Pattern> queries)
-			throws IOException {
+	void theDashboardHasAPanelForEveryTopic(String topic, Set<String> units, List<Pattern> queries) throws IOException {
 		List<String> candidates = new ArrayList<>();
 		for (JsonNode panel : panels(dashboard())) {
 			List<String> exprs = exprs(panel);
@@ -327,10 +328,14 @@ class DeployFilesTests {
 		return Pattern.compile("\\bby\\s*\\([^)]*\\b" + label + "\\b[^)]*\\)\\s*\\(\\s*rate\\(\\s*" + counter + "\\{");
 	}
 
-	/** {@code histogram_quantile(q, sum by (..., le, ...) (rate(histogram_bucket{...}[...])))}. */
+	/**
+	 * {@code histogram_quantile(q, sum by (..., le, ...)
+	 * (rate(histogram_bucket{...}[...])))}.
+	 */
 	private static Pattern quantile(String q, String histogram) {
-		return Pattern.compile("histogram_quantile\\(\\s*" + Pattern.quote(q) + "\\s*,\\s*sum\\s+by\\s*\\([^)]*\\ble\\b[^)]*\\)"
-				+ "\\s*\\(\\s*rate\\(\\s*" + histogram + "_bucket\\{");
+		return Pattern
+			.compile("histogram_quantile\\(\\s*" + Pattern.quote(q) + "\\s*,\\s*sum\\s+by\\s*\\([^)]*\\ble\\b[^)]*\\)"
+					+ "\\s*\\(\\s*rate\\(\\s*" + histogram + "_bucket\\{");
 	}
 
 	// helpers
@@ -395,7 +400,10 @@ class DeployFilesTests {
 		return "panel '" + panel.path("title").asString() + "'";
 	}
 
-	/** The tokens that look like Sockeye metric names, wherever they are in the expression. */
+	/**
+	 * The tokens that look like Sockeye metric names, wherever they are in the
+	 * expression.
+	 */
 	static Set<String> sockeyeMetricTokens(String expr) {
 		Set<String> tokens = new LinkedHashSet<>();
 		Matcher matcher = SOCKEYE_METRIC_TOKEN.matcher(expr);
@@ -409,8 +417,9 @@ class DeployFilesTests {
 			"group_right", "and", "or", "unless", "bool", "offset", "inf", "nan");
 
 	/**
-	 * The metric names a PromQL expression selects: identifiers outside strings, label matchers, ranges and grouping
-	 * clauses that are neither functions, aggregations nor keywords.
+	 * The metric names a PromQL expression selects: identifiers outside strings, label
+	 * matchers, ranges and grouping clauses that are neither functions, aggregations nor
+	 * keywords.
 	 */
 	static Set<String> metricNames(String expr) {
 		String stripped = expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"|'(?:[^'\\\\]|\\\\.)*'", "\"\"")

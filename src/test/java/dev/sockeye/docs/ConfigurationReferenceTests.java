@@ -20,10 +20,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's configuration reference is generated from the properties records: each property's name, type and
- * default from the record component, its description from the record's {@code @param} Javadoc (which the
- * configuration processor turns into IDE metadata). When a property changes, this test fails and prints the table to
- * paste between the README's markers.
+ * The README's configuration reference is generated from the properties records: each
+ * property's name, type and default from the record component, its description from the
+ * record's {@code @param} Javadoc (which the configuration processor turns into IDE
+ * metadata). When a property changes, this test fails and prints the table to paste
+ * between the README's markers.
  */
 class ConfigurationReferenceTests {
 
@@ -113,7 +114,10 @@ class ConfigurationReferenceTests {
 		};
 	}
 
-	/** The {@code @param} lines of the Javadoc just above {@code record Name(}, joined when they wrap. */
+	/**
+	 * The {@code @param} lines of the Javadoc just above {@code record Name(}, joined
+	 * when they wrap.
+	 */
 	static Map<String, String> paramDocs(String source, String recordName) {
 		int declaration = source.indexOf("record " + recordName + "(");
 		int javadocEnd = source.lastIndexOf("*/", declaration);
@@ -122,8 +126,13 @@ class ConfigurationReferenceTests {
 		Map<String, String> docs = new LinkedHashMap<>();
 		Matcher matcher = Pattern.compile("@param (\\w+) ((?:(?!@param)[\\s\\S])*)").matcher(javadoc);
 		while (matcher.find()) {
-			docs.put(matcher.group(1), matcher.group(2).replaceAll("\\s+", " ").strip()
-				.replace("{@code ", "`").replace("}", "`").replace("|", "\\|"));
+			docs.put(matcher.group(1),
+					matcher.group(2)
+						.replaceAll("\\s+", " ")
+						.strip()
+						.replace("{@code ", "`")
+						.replace("}", "`")
+						.replace("|", "\\|"));
 		}
 		return docs;
 	}

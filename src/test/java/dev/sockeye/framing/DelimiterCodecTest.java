@@ -23,7 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** {@code crlf}, {@code lf}, {@code null} and {@code stx-etx}. */
 class DelimiterCodecTest {
 
-	/** Above {@link FrameBuffer#INITIAL_CAPACITY}, so that reaching the limit makes the buffer grow. */
+	/**
+	 * Above {@link FrameBuffer#INITIAL_CAPACITY}, so that reaching the limit makes the
+	 * buffer grow.
+	 */
 	private static final int MAX = 2000;
 
 	@Test
@@ -113,7 +116,8 @@ class DelimiterCodecTest {
 			flood[0] = 0x02;
 		}
 		FrameBuffer buffer = codec.newBuffer();
-		// decodeChunks fails if the buffer ever outgrows the codec's limit or fills up without an exception
+		// decodeChunks fails if the buffer ever outgrows the codec's limit or fills up
+		// without an exception
 		assertThat(framingError(() -> decodeChunks(codec, buffer, List.of(flood))).kind()).isEqualTo(Kind.OVERSIZE);
 		assertThat(buffer.capacity()).isLessThanOrEqualTo(codec.bufferLimit());
 		assertThat(buffer.readable()).isLessThanOrEqualTo(codec.bufferLimit());
@@ -231,7 +235,8 @@ class DelimiterCodecTest {
 		FrameBuffer buffer = codec.newBuffer();
 		assertThat(feed(codec, buffer, concat(head, bytes("ab")))).isNull();
 		assertThat(buffer.scanned()).isEqualTo(head.length + 2);
-		// pretend that a delimiter in the remembered part was searched already: the codec must not look again
+		// pretend that a delimiter in the remembered part was searched already: the codec
+		// must not look again
 		buffer.array()[buffer.start() + head.length + 1] = end[0];
 		assertThat(feed(codec, buffer, bytes("cd"))).isNull();
 		assertThat(buffer.scanned()).isEqualTo(head.length + 4);

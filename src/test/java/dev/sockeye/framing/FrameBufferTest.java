@@ -173,7 +173,10 @@ class FrameBufferTest {
 		assertThat(buffer.capacity()).isEqualTo(FrameBuffer.INITIAL_CAPACITY);
 	}
 
-	/** Writes {@code count} bytes whose values are their positions in the stream, starting at {@code first}. */
+	/**
+	 * Writes {@code count} bytes whose values are their positions in the stream, starting
+	 * at {@code first}.
+	 */
 	private static void write(FrameBuffer buffer, int count, int first) {
 		int done = 0;
 		while (done < count) {
@@ -187,7 +190,10 @@ class FrameBufferTest {
 		}
 	}
 
-	/** Asserts that the unframed bytes are stream positions {@code first} to {@code first + count}. */
+	/**
+	 * Asserts that the unframed bytes are stream positions {@code first} to
+	 * {@code first + count}.
+	 */
 	private static void assertContents(FrameBuffer buffer, int first, int count) {
 		assertThat(buffer.readable()).isEqualTo(count);
 		byte[] expected = new byte[count];

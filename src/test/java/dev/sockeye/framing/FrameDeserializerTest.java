@@ -75,7 +75,8 @@ class FrameDeserializerTest {
 	@Test
 	void rawReadsTheWholePlainStream() throws IOException {
 		FrameDeserializer deserializer = new FrameDeserializer(Framing.RAW.codec(100));
-		assertThat(deserializer.deserialize(new ByteArrayInputStream(bytes("all\nof\nit")))).isEqualTo(bytes("all\nof\nit"));
+		assertThat(deserializer.deserialize(new ByteArrayInputStream(bytes("all\nof\nit"))))
+			.isEqualTo(bytes("all\nof\nit"));
 	}
 
 }

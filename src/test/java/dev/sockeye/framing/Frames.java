@@ -16,7 +16,10 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-/** Shared helpers for the framing tests: feeding a codec like a read loop does, chunking, comparing payloads. */
+/**
+ * Shared helpers for the framing tests: feeding a codec like a read loop does, chunking,
+ * comparing payloads.
+ */
 final class Frames {
 
 	private static final HexFormat HEX = HexFormat.of();
@@ -25,10 +28,11 @@ final class Frames {
 	}
 
 	/**
-	 * Feeds the chunks into the buffer the way an NIO read loop does: each "read" copies as much of the current chunk
-	 * as fits into {@link FrameBuffer#writableView()}, records it with {@link FrameBuffer#written(int)} and then
-	 * decodes until the codec needs more. Fails if the buffer ever exceeds the codec's limit or fills up without the
-	 * codec having rejected the input.
+	 * Feeds the chunks into the buffer the way an NIO read loop does: each "read" copies
+	 * as much of the current chunk as fits into {@link FrameBuffer#writableView()},
+	 * records it with {@link FrameBuffer#written(int)} and then decodes until the codec
+	 * needs more. Fails if the buffer ever exceeds the codec's limit or fills up without
+	 * the codec having rejected the input.
 	 */
 	static List<byte[]> decodeChunks(FrameCodec codec, FrameBuffer buffer, List<byte[]> chunks) throws IOException {
 		List<byte[]> payloads = new ArrayList<>();
@@ -53,7 +57,10 @@ final class Frames {
 		return payloads;
 	}
 
-	/** {@link #decodeChunks(FrameCodec, FrameBuffer, List)} into a new buffer, then the end of the stream. */
+	/**
+	 * {@link #decodeChunks(FrameCodec, FrameBuffer, List)} into a new buffer, then the
+	 * end of the stream.
+	 */
 	static List<byte[]> decodeStream(FrameCodec codec, List<byte[]> chunks) throws IOException {
 		FrameBuffer buffer = codec.newBuffer();
 		List<byte[]> payloads = decodeChunks(codec, buffer, chunks);
@@ -87,8 +94,8 @@ final class Frames {
 	}
 
 	/**
-	 * Writes all the bytes into the buffer, making room (and so growing it) as often as needed, then decodes once: as
-	 * if one read had delivered them all.
+	 * Writes all the bytes into the buffer, making room (and so growing it) as often as
+	 * needed, then decodes once: as if one read had delivered them all.
 	 */
 	static byte[] feed(FrameCodec codec, FrameBuffer buffer, byte[] bytes) throws IOException {
 		int offset = 0;
@@ -143,7 +150,9 @@ final class Frames {
 		return concat(List.of(parts));
 	}
 
-	/** @return the frames of all payloads, back to back */
+	/**
+	 * @return the frames of all payloads, back to back
+	 */
 	static byte[] stream(FrameCodec codec, List<byte[]> payloads) throws FramingException {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		for (byte[] payload : payloads) {
@@ -162,7 +171,10 @@ final class Frames {
 		return bytes;
 	}
 
-	/** @return {@code length} random bytes, none of them equal to {@code forbidden} (pass -1 to allow all) */
+	/**
+	 * @return {@code length} random bytes, none of them equal to {@code forbidden} (pass
+	 * -1 to allow all)
+	 */
 	static byte[] randomBytes(Random random, int length, int forbidden) {
 		byte[] bytes = new byte[length];
 		random.nextBytes(bytes);
@@ -174,7 +186,10 @@ final class Frames {
 		return bytes;
 	}
 
-	/** Payloads as hex strings, so that lists of them compare by content and print readably. */
+	/**
+	 * Payloads as hex strings, so that lists of them compare by content and print
+	 * readably.
+	 */
 	static List<String> hex(List<byte[]> payloads) {
 		return payloads.stream().map(HEX::formatHex).toList();
 	}
@@ -190,7 +205,10 @@ final class Frames {
 		return (FramingException) thrown;
 	}
 
-	/** An input stream that hands out its bytes in random small chunks, like a socket does. */
+	/**
+	 * An input stream that hands out its bytes in random small chunks, like a socket
+	 * does.
+	 */
 	static final class ChunkedInputStream extends InputStream {
 
 		private final byte[] data;
@@ -229,12 +247,16 @@ final class Frames {
 			return n;
 		}
 
-		/** @return how many bytes have been handed out */
+		/**
+		 * @return how many bytes have been handed out
+		 */
 		int position() {
 			return this.position;
 		}
 
-		/** @return how many bulk reads were made, including the one that saw the end */
+		/**
+		 * @return how many bulk reads were made, including the one that saw the end
+		 */
 		int reads() {
 			return this.reads;
 		}

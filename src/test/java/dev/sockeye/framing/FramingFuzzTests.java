@@ -12,10 +12,11 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Fuzzes every frame decoder with Jazzer: arbitrary bytes, split at arbitrary points across reads, must decode to
- * the same frames as when read whole, fail only with {@link FramingException}, never yield a frame over the limit, and
- * never buffer more than the limit. The build fuzzes it for {@code maxDuration} (its {@code fuzz} execution); raise
- * that for a longer run.
+ * Fuzzes every frame decoder with Jazzer: arbitrary bytes, split at arbitrary points
+ * across reads, must decode to the same frames as when read whole, fail only with
+ * {@link FramingException}, never yield a frame over the limit, and never buffer more
+ * than the limit. The build fuzzes it for {@code maxDuration} (its {@code fuzz}
+ * execution); raise that for a longer run.
  */
 class FramingFuzzTests {
 
@@ -33,7 +34,8 @@ class FramingFuzzTests {
 		Outcome whole = decode(codec, new ByteArrayInputStream(input));
 		Outcome split = decode(codec, new Chunked(input, splits));
 		if (framing != Framing.NONE) {
-			// with no framing each read is a message, so only there do the splits decide the messages
+			// with no framing each read is a message, so only there do the splits decide
+			// the messages
 			assertThat(split.frames).as("frames, %s max %d", framing, max).isEqualTo(whole.frames);
 			assertThat(split.failure).as("failure, %s max %d", framing, max).isEqualTo(whole.failure);
 		}
@@ -95,7 +97,10 @@ class FramingFuzzTests {
 
 	}
 
-	/** Returns the input in chunks of the given sizes (cycling), as a socket returns a stream in reads. */
+	/**
+	 * Returns the input in chunks of the given sizes (cycling), as a socket returns a
+	 * stream in reads.
+	 */
 	static final class Chunked extends InputStream {
 
 		private final byte[] input;

@@ -26,12 +26,16 @@ import static org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE;
 import static org.junit.jupiter.params.provider.EnumSource.Mode.INCLUDE;
 
 /**
- * Properties every framing must have: what is framed decodes back, however the stream is cut into reads. {@code raw}
- * and {@code none} carry no frame boundaries and have their own versions of the properties.
+ * Properties every framing must have: what is framed decodes back, however the stream is
+ * cut into reads. {@code raw} and {@code none} carry no frame boundaries and have their
+ * own versions of the properties.
  */
 class FramingTest {
 
-	/** Above {@link FrameBuffer#INITIAL_CAPACITY}, so that a max-size frame makes the buffer grow. */
+	/**
+	 * Above {@link FrameBuffer#INITIAL_CAPACITY}, so that a max-size frame makes the
+	 * buffer grow.
+	 */
 	private static final int MAX = 700;
 
 	private static final long SEED = 20240601L;
@@ -184,8 +188,8 @@ class FramingTest {
 	}
 
 	/**
-	 * Payloads that the framing can carry: empty, short, with a CR in the middle and at the end, random bytes, and one
-	 * of the codec's maximum size.
+	 * Payloads that the framing can carry: empty, short, with a CR in the middle and at
+	 * the end, random bytes, and one of the codec's maximum size.
 	 */
 	private static List<byte[]> payloads(Framing framing, FrameCodec codec) {
 		int forbidden = switch (framing) {

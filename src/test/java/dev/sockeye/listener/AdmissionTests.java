@@ -19,22 +19,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Connection caps and address rules: refused connections are closed before any read and counted exactly, and the
- * admitted ones keep working.
+ * Connection caps and address rules: refused connections are closed before any read and
+ * counted exactly, and the admitted ones keep working.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"sockeye.listeners.capped-nio.port=0", "sockeye.listeners.capped-nio.max-connections=50",
-		"sockeye.listeners.capped-blocking.port=0", "sockeye.listeners.capped-blocking.max-connections=50",
-		"sockeye.listeners.capped-blocking.io=blocking",
-		"sockeye.listeners.per-client-nio.port=0", "sockeye.listeners.per-client-nio.max-connections-per-client=3",
-		"sockeye.listeners.per-client-blocking.port=0",
-		"sockeye.listeners.per-client-blocking.max-connections-per-client=3",
-		"sockeye.listeners.per-client-blocking.io=blocking",
-		"sockeye.listeners.denied-nio.port=0", "sockeye.listeners.denied-nio.deny=10.0.0.0/8,127.0.0.0/8",
-		"sockeye.listeners.denied-blocking.port=0", "sockeye.listeners.denied-blocking.deny=127.0.0.1",
-		"sockeye.listeners.denied-blocking.io=blocking",
-		"sockeye.listeners.not-allowed-nio.port=0", "sockeye.listeners.not-allowed-nio.allow=192.0.2.0/24,::1",
-		"sockeye.listeners.allowed-nio.port=0", "sockeye.listeners.allowed-nio.allow=127.0.0.0/8" })
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "sockeye.listeners.capped-nio.port=0", "sockeye.listeners.capped-nio.max-connections=50",
+				"sockeye.listeners.capped-blocking.port=0", "sockeye.listeners.capped-blocking.max-connections=50",
+				"sockeye.listeners.capped-blocking.io=blocking", "sockeye.listeners.per-client-nio.port=0",
+				"sockeye.listeners.per-client-nio.max-connections-per-client=3",
+				"sockeye.listeners.per-client-blocking.port=0",
+				"sockeye.listeners.per-client-blocking.max-connections-per-client=3",
+				"sockeye.listeners.per-client-blocking.io=blocking", "sockeye.listeners.denied-nio.port=0",
+				"sockeye.listeners.denied-nio.deny=10.0.0.0/8,127.0.0.0/8", "sockeye.listeners.denied-blocking.port=0",
+				"sockeye.listeners.denied-blocking.deny=127.0.0.1", "sockeye.listeners.denied-blocking.io=blocking",
+				"sockeye.listeners.not-allowed-nio.port=0", "sockeye.listeners.not-allowed-nio.allow=192.0.2.0/24,::1",
+				"sockeye.listeners.allowed-nio.port=0", "sockeye.listeners.allowed-nio.allow=127.0.0.0/8" })
 @DirtiesContext
 class AdmissionTests {
 

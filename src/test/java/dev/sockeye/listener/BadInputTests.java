@@ -15,23 +15,21 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Input that breaks the framing closes that connection on purpose, with a log line naming it, while the listener
- * keeps serving everyone else.
+ * Input that breaks the framing closes that connection on purpose, with a log line naming
+ * it, while the listener keeps serving everyone else.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"sockeye.listeners.lines-nio.port=0", "sockeye.listeners.lines-nio.max-message-size=1KB",
-		"sockeye.listeners.lines-blocking.port=0", "sockeye.listeners.lines-blocking.max-message-size=1KB",
-		"sockeye.listeners.lines-blocking.io=blocking",
+@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = { "sockeye.listeners.lines-nio.port=0",
+		"sockeye.listeners.lines-nio.max-message-size=1KB", "sockeye.listeners.lines-blocking.port=0",
+		"sockeye.listeners.lines-blocking.max-message-size=1KB", "sockeye.listeners.lines-blocking.io=blocking",
 		"sockeye.listeners.len-nio.port=0", "sockeye.listeners.len-nio.framing=length-header-4",
-		"sockeye.listeners.len-nio.max-message-size=1KB",
-		"sockeye.listeners.len-blocking.port=0", "sockeye.listeners.len-blocking.framing=length-header-4",
-		"sockeye.listeners.len-blocking.max-message-size=1KB", "sockeye.listeners.len-blocking.io=blocking",
-		"sockeye.listeners.stx-nio.port=0", "sockeye.listeners.stx-nio.framing=stx-etx",
-		"sockeye.listeners.stx-blocking.port=0", "sockeye.listeners.stx-blocking.framing=stx-etx",
-		"sockeye.listeners.stx-blocking.io=blocking",
+		"sockeye.listeners.len-nio.max-message-size=1KB", "sockeye.listeners.len-blocking.port=0",
+		"sockeye.listeners.len-blocking.framing=length-header-4", "sockeye.listeners.len-blocking.max-message-size=1KB",
+		"sockeye.listeners.len-blocking.io=blocking", "sockeye.listeners.stx-nio.port=0",
+		"sockeye.listeners.stx-nio.framing=stx-etx", "sockeye.listeners.stx-blocking.port=0",
+		"sockeye.listeners.stx-blocking.framing=stx-etx", "sockeye.listeners.stx-blocking.io=blocking",
 		"sockeye.listeners.told-nio.port=0", "sockeye.listeners.told-nio.max-message-size=16B",
-		"sockeye.listeners.told-nio.bad-input-reply=TOO LONG",
-		"sockeye.listeners.told-blocking.port=0", "sockeye.listeners.told-blocking.max-message-size=16B",
+		"sockeye.listeners.told-nio.bad-input-reply=TOO LONG", "sockeye.listeners.told-blocking.port=0",
+		"sockeye.listeners.told-blocking.max-message-size=16B",
 		"sockeye.listeners.told-blocking.bad-input-reply=TOO LONG", "sockeye.listeners.told-blocking.io=blocking" })
 @ExtendWith(OutputCaptureExtension.class)
 class BadInputTests {

@@ -27,8 +27,8 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Shutdown drains: readiness goes to refusing traffic first, every request the server has read gets its reply, idle
- * connections are closed, and the application exits.
+ * Shutdown drains: readiness goes to refusing traffic first, every request the server has
+ * read gets its reply, idle connections are closed, and the application exits.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class DrainTests {

@@ -17,7 +17,8 @@ import org.springframework.test.context.ActiveProfiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every framing on both I/O models, over real sockets: one listener per combination, all in one application.
+ * Every framing on both I/O models, over real sockets: one listener per combination, all
+ * in one application.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.NONE)
 @ActiveProfiles("roundtrip")

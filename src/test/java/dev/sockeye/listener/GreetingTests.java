@@ -20,27 +20,28 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Greetings (banners) sent on connect, before anything is read, framed like replies and counted like them; after the
- * TLS handshake on TLS listeners; and a listener that closes right after its greeting. The built-in reply service
- * answers every message with its text.
+ * Greetings (banners) sent on connect, before anything is read, framed like replies and
+ * counted like them; after the TLS handshake on TLS listeners; and a listener that closes
+ * right after its greeting. The built-in reply service answers every message with its
+ * text.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"spring.ssl.bundle.pem.server.keystore.certificate=classpath:tls/server.crt",
-		"spring.ssl.bundle.pem.server.keystore.private-key=classpath:tls/server.key",
-		"sockeye.listeners.banner-nio.port=0", "sockeye.listeners.banner-nio.greeting=220 ready",
-		"sockeye.listeners.banner-blocking.port=0", "sockeye.listeners.banner-blocking.io=blocking",
-		"sockeye.listeners.banner-blocking.greeting=220 ready",
-		"sockeye.listeners.hello-nio.port=0", "sockeye.listeners.hello-nio.framing=none",
-		"sockeye.listeners.hello-nio.greeting=Hello, World!", "sockeye.listeners.hello-nio.close-after-greeting=true",
-		"sockeye.listeners.hello-blocking.port=0", "sockeye.listeners.hello-blocking.io=blocking",
-		"sockeye.listeners.hello-blocking.framing=none", "sockeye.listeners.hello-blocking.greeting=Hello, World!",
-		"sockeye.listeners.hello-blocking.close-after-greeting=true",
-		"sockeye.listeners.tls-nio.port=0", "sockeye.listeners.tls-nio.tls.bundle=server",
-		"sockeye.listeners.tls-nio.greeting=220 secure", "sockeye.listeners.tls-nio.service=reply",
-		"sockeye.listeners.tls-nio.reply.text=250 ok",
-		"sockeye.listeners.tls-blocking.port=0", "sockeye.listeners.tls-blocking.io=blocking",
-		"sockeye.listeners.tls-blocking.tls.bundle=server", "sockeye.listeners.tls-blocking.greeting=220 secure",
-		"sockeye.listeners.tls-blocking.service=reply", "sockeye.listeners.tls-blocking.reply.text=250 ok" })
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "spring.ssl.bundle.pem.server.keystore.certificate=classpath:tls/server.crt",
+				"spring.ssl.bundle.pem.server.keystore.private-key=classpath:tls/server.key",
+				"sockeye.listeners.banner-nio.port=0", "sockeye.listeners.banner-nio.greeting=220 ready",
+				"sockeye.listeners.banner-blocking.port=0", "sockeye.listeners.banner-blocking.io=blocking",
+				"sockeye.listeners.banner-blocking.greeting=220 ready", "sockeye.listeners.hello-nio.port=0",
+				"sockeye.listeners.hello-nio.framing=none", "sockeye.listeners.hello-nio.greeting=Hello, World!",
+				"sockeye.listeners.hello-nio.close-after-greeting=true", "sockeye.listeners.hello-blocking.port=0",
+				"sockeye.listeners.hello-blocking.io=blocking", "sockeye.listeners.hello-blocking.framing=none",
+				"sockeye.listeners.hello-blocking.greeting=Hello, World!",
+				"sockeye.listeners.hello-blocking.close-after-greeting=true", "sockeye.listeners.tls-nio.port=0",
+				"sockeye.listeners.tls-nio.tls.bundle=server", "sockeye.listeners.tls-nio.greeting=220 secure",
+				"sockeye.listeners.tls-nio.service=reply", "sockeye.listeners.tls-nio.reply.text=250 ok",
+				"sockeye.listeners.tls-blocking.port=0", "sockeye.listeners.tls-blocking.io=blocking",
+				"sockeye.listeners.tls-blocking.tls.bundle=server",
+				"sockeye.listeners.tls-blocking.greeting=220 secure", "sockeye.listeners.tls-blocking.service=reply",
+				"sockeye.listeners.tls-blocking.reply.text=250 ok" })
 @DirtiesContext
 class GreetingTests {
 

@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Bad configuration and busy ports stop the application with a report that says what is wrong and what to do, and no
- * stack trace.
+ * Bad configuration and busy ports stop the application with a report that says what is
+ * wrong and what to do, and no stack trace.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupFailureTests {
@@ -43,17 +43,18 @@ class StartupFailureTests {
 				"--sockeye.listeners.b.service=nothingLikeThis"));
 		assertThat(output).contains("Sockeye's listener configuration is invalid:")
 			.contains("listeners 'a' and 'b' both use port 7411; give each listener its own sockeye.listeners.b.port")
-			.contains("sockeye.listeners.b.service is 'nothingLikeThis', but there is no such service; use one of echo");
+			.contains(
+					"sockeye.listeners.b.service is 'nothingLikeThis', but there is no such service; use one of echo");
 		assertNoStackTrace(output);
 	}
 
 	@Test
 	void unknownSslBundleListsTheBundlesThatExistAndClientAuthNeedsABundle(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> run(
-				"--spring.ssl.bundle.pem.devices.keystore.certificate=classpath:tls/server.crt",
-				"--spring.ssl.bundle.pem.devices.keystore.private-key=classpath:tls/server.key",
-				"--sockeye.listeners.a.port=0", "--sockeye.listeners.a.tls.bundle=device",
-				"--sockeye.listeners.b.port=0", "--sockeye.listeners.b.tls.client-auth=need"));
+		assertThatException()
+			.isThrownBy(() -> run("--spring.ssl.bundle.pem.devices.keystore.certificate=classpath:tls/server.crt",
+					"--spring.ssl.bundle.pem.devices.keystore.private-key=classpath:tls/server.key",
+					"--sockeye.listeners.a.port=0", "--sockeye.listeners.a.tls.bundle=device",
+					"--sockeye.listeners.b.port=0", "--sockeye.listeners.b.tls.client-auth=need"));
 		assertThat(output).contains("Sockeye's listener configuration is invalid:")
 			.contains("sockeye.listeners.a.tls.bundle is 'device', but there is no such SSL bundle; use one of devices"
 					+ " or define it under spring.ssl.bundle.pem.device")
@@ -92,11 +93,12 @@ class StartupFailureTests {
 
 	@Test
 	void relayWithoutUsableUpstreamsSaysHowToWriteThem(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> run("--sockeye.listeners.a.port=0", "--sockeye.listeners.a.service=relay",
-				"--sockeye.listeners.b.port=0", "--sockeye.listeners.b.service=relay",
-				"--sockeye.listeners.b.relay.upstreams=localhost:7001,nocolon,host:99999"));
-		assertThat(output).contains("sockeye.listeners.a.relay.upstreams is empty; list the servers to forward to as"
-				+ " host:port")
+		assertThatException()
+			.isThrownBy(() -> run("--sockeye.listeners.a.port=0", "--sockeye.listeners.a.service=relay",
+					"--sockeye.listeners.b.port=0", "--sockeye.listeners.b.service=relay",
+					"--sockeye.listeners.b.relay.upstreams=localhost:7001,nocolon,host:99999"));
+		assertThat(output)
+			.contains("sockeye.listeners.a.relay.upstreams is empty; list the servers to forward to as" + " host:port")
 			.contains("sockeye.listeners.b.relay.upstreams has 'nocolon'; write each upstream as host:port")
 			.contains("sockeye.listeners.b.relay.upstreams has 'host:99999'");
 		assertNoStackTrace(output);
@@ -146,9 +148,9 @@ class StartupFailureTests {
 
 	@Test
 	void greetingLongerThanARepliesMayBeIsRejected(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> run("--sockeye.listeners.a.port=0",
-				"--sockeye.listeners.a.max-message-size=8B", "--sockeye.listeners.a.greeting=Hello, World!",
-				"--sockeye.listeners.a.error-reply=ERR"));
+		assertThatException()
+			.isThrownBy(() -> run("--sockeye.listeners.a.port=0", "--sockeye.listeners.a.max-message-size=8B",
+					"--sockeye.listeners.a.greeting=Hello, World!", "--sockeye.listeners.a.error-reply=ERR"));
 		assertThat(output).contains("Sockeye's listener configuration is invalid:")
 			.contains("sockeye.listeners.a.greeting is 13 bytes, but a reply on this listener is at most 8 bytes;"
 					+ " shorten it or raise sockeye.listeners.a.max-message-size (8B)");
@@ -157,13 +159,14 @@ class StartupFailureTests {
 
 	@Test
 	void replyServiceNeedsItsTextAndItsTextNeedsTheReplyService(CapturedOutput output) {
-		assertThatException().isThrownBy(() -> run("--sockeye.listeners.a.port=0", "--sockeye.listeners.a.service=reply",
-				"--sockeye.listeners.b.port=0", "--sockeye.listeners.b.reply.text=Response",
-				"--sockeye.listeners.c.port=0", "--sockeye.listeners.c.close-after-greeting=true",
-				"--sockeye.listeners.d.port=0", "--sockeye.listeners.d.framing=length-header-1",
-				"--sockeye.listeners.d.max-reply-size=1KB", "--sockeye.listeners.d.greeting=" + "x".repeat(300)));
-		assertThat(output).contains("sockeye.listeners.a.service is 'reply', but sockeye.listeners.a.reply.text is"
-				+ " not set")
+		assertThatException()
+			.isThrownBy(() -> run("--sockeye.listeners.a.port=0", "--sockeye.listeners.a.service=reply",
+					"--sockeye.listeners.b.port=0", "--sockeye.listeners.b.reply.text=Response",
+					"--sockeye.listeners.c.port=0", "--sockeye.listeners.c.close-after-greeting=true",
+					"--sockeye.listeners.d.port=0", "--sockeye.listeners.d.framing=length-header-1",
+					"--sockeye.listeners.d.max-reply-size=1KB", "--sockeye.listeners.d.greeting=" + "x".repeat(300)));
+		assertThat(output)
+			.contains("sockeye.listeners.a.service is 'reply', but sockeye.listeners.a.reply.text is" + " not set")
 			.contains("sockeye.listeners.b.reply.text is set, but sockeye.listeners.b.service is 'echo'; set service:"
 					+ " reply")
 			.contains("sockeye.listeners.c.close-after-greeting is true, but sockeye.listeners.c.greeting is not set")

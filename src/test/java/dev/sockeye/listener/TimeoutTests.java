@@ -30,28 +30,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Timeouts close what would otherwise hold the server: frames that never finish (slowloris), clients that never
- * read their replies, idle connections; each with its own close reason, while other clients are served.
+ * Timeouts close what would otherwise hold the server: frames that never finish
+ * (slowloris), clients that never read their replies, idle connections; each with its own
+ * close reason, while other clients are served.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"sockeye.listeners.slow-nio.port=0", "sockeye.listeners.slow-nio.message-timeout=1s",
-		"sockeye.listeners.slow-blocking.port=0", "sockeye.listeners.slow-blocking.message-timeout=1s",
-		"sockeye.listeners.slow-blocking.io=blocking",
-		"sockeye.listeners.late-nio.port=0", "sockeye.listeners.late-nio.message-timeout=1s",
-		"sockeye.listeners.late-blocking.port=0", "sockeye.listeners.late-blocking.message-timeout=1s",
-		"sockeye.listeners.late-blocking.io=blocking",
-		"sockeye.listeners.deaf-nio.port=0", "sockeye.listeners.deaf-nio.write-timeout=1s",
-		"sockeye.listeners.deaf-blocking.port=0", "sockeye.listeners.deaf-blocking.write-timeout=1s",
-		"sockeye.listeners.deaf-blocking.io=blocking",
-		"sockeye.listeners.idle-nio.port=0", "sockeye.listeners.idle-nio.idle-timeout=1s",
-		"sockeye.listeners.idle-blocking.port=0", "sockeye.listeners.idle-blocking.idle-timeout=1s",
-		"sockeye.listeners.idle-blocking.io=blocking",
-		"sockeye.listeners.quiet-nio.port=0", "sockeye.listeners.quiet-nio.write-timeout=1s",
-		"sockeye.listeners.quiet-blocking.port=0", "sockeye.listeners.quiet-blocking.write-timeout=1s",
-		"sockeye.listeners.quiet-blocking.io=blocking",
-		"sockeye.listeners.churn-nio.port=0", "sockeye.listeners.churn-nio.message-timeout=1s",
-		"sockeye.listeners.churn-blocking.port=0", "sockeye.listeners.churn-blocking.message-timeout=1s",
-		"sockeye.listeners.churn-blocking.io=blocking" })
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "sockeye.listeners.slow-nio.port=0", "sockeye.listeners.slow-nio.message-timeout=1s",
+				"sockeye.listeners.slow-blocking.port=0", "sockeye.listeners.slow-blocking.message-timeout=1s",
+				"sockeye.listeners.slow-blocking.io=blocking", "sockeye.listeners.late-nio.port=0",
+				"sockeye.listeners.late-nio.message-timeout=1s", "sockeye.listeners.late-blocking.port=0",
+				"sockeye.listeners.late-blocking.message-timeout=1s", "sockeye.listeners.late-blocking.io=blocking",
+				"sockeye.listeners.deaf-nio.port=0", "sockeye.listeners.deaf-nio.write-timeout=1s",
+				"sockeye.listeners.deaf-blocking.port=0", "sockeye.listeners.deaf-blocking.write-timeout=1s",
+				"sockeye.listeners.deaf-blocking.io=blocking", "sockeye.listeners.idle-nio.port=0",
+				"sockeye.listeners.idle-nio.idle-timeout=1s", "sockeye.listeners.idle-blocking.port=0",
+				"sockeye.listeners.idle-blocking.idle-timeout=1s", "sockeye.listeners.idle-blocking.io=blocking",
+				"sockeye.listeners.quiet-nio.port=0", "sockeye.listeners.quiet-nio.write-timeout=1s",
+				"sockeye.listeners.quiet-blocking.port=0", "sockeye.listeners.quiet-blocking.write-timeout=1s",
+				"sockeye.listeners.quiet-blocking.io=blocking", "sockeye.listeners.churn-nio.port=0",
+				"sockeye.listeners.churn-nio.message-timeout=1s", "sockeye.listeners.churn-blocking.port=0",
+				"sockeye.listeners.churn-blocking.message-timeout=1s", "sockeye.listeners.churn-blocking.io=blocking" })
 @DirtiesContext
 class TimeoutTests {
 
@@ -96,7 +94,8 @@ class TimeoutTests {
 	@ValueSource(strings = { "nio", "blocking" })
 	void timesEachFrameFromItsOwnFirstByteNotFromTheDeadlineOfTheLast(String io) throws Exception {
 		String listener = "late-" + io;
-		// one connection in each of the listener's segments: whichever segment the sweeper walks 100-120 ms before the
+		// one connection in each of the listener's segments: whichever segment the
+		// sweeper walks 100-120 ms before the
 		// first frames' deadline queues its connection to be closed then
 		List<TcpClient> clients = new ArrayList<>();
 		try {
@@ -117,7 +116,8 @@ class TimeoutTests {
 			for (TcpClient client : clients) {
 				client.send("x");
 			}
-			// the first frames' deadline passes while the second frames have most of their second left
+			// the first frames' deadline passes while the second frames have most of
+			// their second left
 			Thread.sleep(700);
 			for (TcpClient client : clients) {
 				assertThat(client.isClosedByServerWithin(1)).isFalse();
@@ -131,7 +131,8 @@ class TimeoutTests {
 			clients.forEach(TcpClient::close);
 		}
 		await().atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(closed(listener, "message_timeout")).isEqualTo(ListenerConnections.SEGMENTS));
+			.untilAsserted(
+					() -> assertThat(closed(listener, "message_timeout")).isEqualTo(ListenerConnections.SEGMENTS));
 	}
 
 	@ParameterizedTest
@@ -170,8 +171,10 @@ class TimeoutTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "nio", "blocking" })
 	void resetsAClientThatStopsReadingEvenWhenNoOtherConnectionHasTraffic(String io) throws Exception {
-		// the replies the client left unread must not keep the socket (and its kernel buffers) open: the close is a
-		// reset, and it takes effect although the listener's selector has nothing else to do
+		// the replies the client left unread must not keep the socket (and its kernel
+		// buffers) open: the close is a
+		// reset, and it takes effect although the listener's selector has nothing else to
+		// do
 		String listener = "quiet-" + io;
 		try (Socket deaf = new Socket()) {
 			deaf.setReceiveBufferSize(4096);
@@ -188,8 +191,10 @@ class TimeoutTests {
 				}
 				previous = sent;
 			}
-			// nothing more is written or read: only the write timeout can close it now, and nothing else wakes the
-			// listener's selector; then the client reads what it was sent before the reset, and the reset
+			// nothing more is written or read: only the write timeout can close it now,
+			// and nothing else wakes the
+			// listener's selector; then the client reads what it was sent before the
+			// reset, and the reset
 			Thread.sleep(3000);
 			deaf.setSoTimeout(5000);
 			InputStream in = deaf.getInputStream();
@@ -220,8 +225,7 @@ class TimeoutTests {
 			assertThat(idle.readText(6)).isEqualTo("once\r\n");
 			assertThat(idle.isClosedByServer()).isTrue();
 		}
-		await().atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(closed(listener, "idle")).isEqualTo(1));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(closed(listener, "idle")).isEqualTo(1));
 	}
 
 	@ParameterizedTest
@@ -259,7 +263,8 @@ class TimeoutTests {
 			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 				assertThat(springIntegrationMap(factory, AbstractConnectionFactory.class, "connections")).hasSize(4);
 				if (factory instanceof TcpNioServerConnectionFactory) {
-					assertThat(springIntegrationMap(factory, TcpNioServerConnectionFactory.class, "channelMap")).hasSize(4);
+					assertThat(springIntegrationMap(factory, TcpNioServerConnectionFactory.class, "channelMap"))
+						.hasSize(4);
 				}
 			});
 		}

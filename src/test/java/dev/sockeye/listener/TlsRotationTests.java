@@ -24,13 +24,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A listener's certificate rotates without a restart: when the files of its SSL bundle change, new connections get
- * the new certificate, and connections already open keep working.
+ * A listener's certificate rotates without a restart: when the files of its SSL bundle
+ * change, new connections get the new certificate, and connections already open keep
+ * working.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"spring.ssl.bundle.watch.file.quiet-period=200ms", "sockeye.listeners.rot-nio.port=0",
-		"sockeye.listeners.rot-nio.tls.bundle=rotating", "sockeye.listeners.rot-blocking.port=0",
-		"sockeye.listeners.rot-blocking.tls.bundle=rotating", "sockeye.listeners.rot-blocking.io=blocking" })
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "spring.ssl.bundle.watch.file.quiet-period=200ms", "sockeye.listeners.rot-nio.port=0",
+				"sockeye.listeners.rot-nio.tls.bundle=rotating", "sockeye.listeners.rot-blocking.port=0",
+				"sockeye.listeners.rot-blocking.tls.bundle=rotating", "sockeye.listeners.rot-blocking.io=blocking" })
 @DirtiesContext
 class TlsRotationTests {
 
@@ -72,7 +73,10 @@ class TlsRotationTests {
 		}
 	}
 
-	/** Copies a key and certificate from the test resources over the bundle's files, key first. */
+	/**
+	 * Copies a key and certificate from the test resources over the bundle's files, key
+	 * first.
+	 */
 	private static void install(String name) {
 		try {
 			for (String extension : new String[] { ".key", ".crt" }) {

@@ -29,22 +29,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * TLS and mutual TLS from Spring Boot SSL bundles, on both I/O models: clients the bundle trusts are served; plain
- * text, untrusted or missing client certificates and stalled handshakes are refused before any message is delivered,
- * each counted, while others are served.
+ * TLS and mutual TLS from Spring Boot SSL bundles, on both I/O models: clients the bundle
+ * trusts are served; plain text, untrusted or missing client certificates and stalled
+ * handshakes are refused before any message is delivered, each counted, while others are
+ * served.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
 		"spring.ssl.bundle.pem.server.keystore.certificate=classpath:tls/server.crt",
 		"spring.ssl.bundle.pem.server.keystore.private-key=classpath:tls/server.key",
-		"spring.ssl.bundle.pem.server.truststore.certificate=classpath:tls/ca.crt",
-		"sockeye.listeners.tls-nio.port=0", "sockeye.listeners.tls-nio.tls.bundle=server",
-		"sockeye.listeners.tls-nio.handshake-timeout=1s", "sockeye.listeners.tls-nio.max-message-size=256KB",
-		"sockeye.listeners.tls-nio.message-timeout=1s",
+		"spring.ssl.bundle.pem.server.truststore.certificate=classpath:tls/ca.crt", "sockeye.listeners.tls-nio.port=0",
+		"sockeye.listeners.tls-nio.tls.bundle=server", "sockeye.listeners.tls-nio.handshake-timeout=1s",
+		"sockeye.listeners.tls-nio.max-message-size=256KB", "sockeye.listeners.tls-nio.message-timeout=1s",
 		"sockeye.listeners.tls-blocking.port=0", "sockeye.listeners.tls-blocking.tls.bundle=server",
 		"sockeye.listeners.tls-blocking.handshake-timeout=1s", "sockeye.listeners.tls-blocking.io=blocking",
-		"sockeye.listeners.tls-blocking.max-message-size=256KB",
-		"sockeye.listeners.mtls-nio.port=0", "sockeye.listeners.mtls-nio.tls.bundle=server",
-		"sockeye.listeners.mtls-nio.tls.client-auth=need",
+		"sockeye.listeners.tls-blocking.max-message-size=256KB", "sockeye.listeners.mtls-nio.port=0",
+		"sockeye.listeners.mtls-nio.tls.bundle=server", "sockeye.listeners.mtls-nio.tls.client-auth=need",
 		"sockeye.listeners.mtls-blocking.port=0", "sockeye.listeners.mtls-blocking.tls.bundle=server",
 		"sockeye.listeners.mtls-blocking.tls.client-auth=need", "sockeye.listeners.mtls-blocking.io=blocking",
 		"sockeye.listeners.want-nio.port=0", "sockeye.listeners.want-nio.tls.bundle=server",
@@ -77,7 +76,8 @@ class TlsTests {
 			client.send(request);
 			assertThat(client.read(request.length)).isEqualTo(request);
 		}
-		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(messages(listener)).isEqualTo(before + 23));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(messages(listener)).isEqualTo(before + 23));
 	}
 
 	@ParameterizedTest
@@ -111,7 +111,8 @@ class TlsTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "nio", "blocking" })
 	void refusesAClientCertificateTheBundleDoesNotTrustWhetherNeededOrWanted(String io) {
-		// openssl sends the certificate it is given; a JDK client would send none, as no trusted CA issued it
+		// openssl sends the certificate it is given; a JDK client would send none, as no
+		// trusted CA issued it
 		String listener = "mtls-" + io;
 		double before = tlsErrors(listener);
 		ProcessResult result = openssl(listener, "hello\r\n", "-cert", "src/test/resources/tls/rogue-client.crt",
@@ -120,14 +121,16 @@ class TlsTests {
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(tlsErrors(listener)).isEqualTo(before + 1));
 		assertThat(openssl("want-nio", "hello\r\n", "-cert", "src/test/resources/tls/rogue-client.crt", "-key",
-				"src/test/resources/tls/rogue-client.key").output()).doesNotContain("hello").contains("alert certificate unknown");
+				"src/test/resources/tls/rogue-client.key")
+			.output()).doesNotContain("hello").contains("alert certificate unknown");
 	}
 
 	@Test
 	void servesClientsWithAndWithoutACertificateWhenOneIsWanted() {
 		assertThat(openssl("want-nio", "hello\r\n").output()).contains("hello");
 		assertThat(openssl("want-nio", "hello\r\n", "-cert", "src/test/resources/tls/client.crt", "-key",
-				"src/test/resources/tls/client.key").output()).contains("hello");
+				"src/test/resources/tls/client.key")
+			.output()).contains("hello");
 	}
 
 	@Test
@@ -135,7 +138,9 @@ class TlsTests {
 		ProcessResult result = openssl("want-nio", "hello\r\n", "-verify_return_error", "-cert",
 				"src/test/resources/tls/client.crt", "-key", "src/test/resources/tls/client.key");
 		assertThat(result.exitCode()).as(result.output()).isZero();
-		assertThat(result.output()).contains("Verification: OK").contains("Protocol version: TLSv1.3").contains("hello");
+		assertThat(result.output()).contains("Verification: OK")
+			.contains("Protocol version: TLSv1.3")
+			.contains("hello");
 	}
 
 	@ParameterizedTest
@@ -170,7 +175,8 @@ class TlsTests {
 			for (TcpClient client : stalled) {
 				assertThat(client.readsToEndWithin(5000)).isTrue();
 			}
-			// handshake-timeout (1 s) after the last connect, with slack for a loaded build machine
+			// handshake-timeout (1 s) after the last connect, with slack for a loaded
+			// build machine
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(closed(listener, "handshake_timeout")).isEqualTo(1000));
@@ -181,12 +187,15 @@ class TlsTests {
 		}
 	}
 
-	/** Runs {@code openssl s_client} against a listener, trusting the test CA, with {@code input} on its stdin. */
+	/**
+	 * Runs {@code openssl s_client} against a listener, trusting the test CA, with
+	 * {@code input} on its stdin.
+	 */
 	private ProcessResult openssl(String listener, String input, String... options) {
 		ExternalTools.require("openssl");
-		List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-connect",
-				"127.0.0.1:" + this.listeners.port(listener), "-servername", "localhost", "-CAfile",
-				"src/test/resources/tls/ca.crt", "-brief", "-ign_eof"));
+		List<String> command = new ArrayList<>(
+				List.of("openssl", "s_client", "-connect", "127.0.0.1:" + this.listeners.port(listener), "-servername",
+						"localhost", "-CAfile", "src/test/resources/tls/ca.crt", "-brief", "-ign_eof"));
 		command.addAll(List.of(options));
 		return ExternalTools.run(Duration.ofSeconds(20), input.getBytes(StandardCharsets.US_ASCII),
 				command.toArray(String[]::new));
@@ -201,7 +210,8 @@ class TlsTests {
 				.getSocketFactory()
 				.createSocket(plain, "localhost", plain.getPort(), false);
 			tls.startHandshake();
-			// an application-data record header claiming 32 bytes, then a byte every 300 ms, below the TLS layer
+			// an application-data record header claiming 32 bytes, then a byte every 300
+			// ms, below the TLS layer
 			java.io.OutputStream raw = plain.getOutputStream();
 			raw.write(new byte[] { 0x17, 0x03, 0x03, 0x00, 0x20 });
 			boolean reset = false;
@@ -228,7 +238,10 @@ class TlsTests {
 		}
 	}
 
-	/** The handshake fails, or the first read does (TLS 1.3 clients finish before the server checks them). */
+	/**
+	 * The handshake fails, or the first read does (TLS 1.3 clients finish before the
+	 * server checks them).
+	 */
 	private void assertRefused(String listener, String certificate) {
 		double before = messages(listener);
 		SSLContext context = TlsClients.context(certificate);

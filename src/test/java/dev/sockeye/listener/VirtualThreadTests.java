@@ -17,15 +17,16 @@ import org.springframework.context.annotation.Bean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * On a JVM with virtual threads, blocking listeners run each connection on one, and NIO listeners run blocking
- * services on them. Run by the build on Java 25 (the {@code virtual-threads} Surefire execution); it fails rather
- * than skips on an older JVM.
+ * On a JVM with virtual threads, blocking listeners run each connection on one, and NIO
+ * listeners run blocking services on them. Run by the build on Java 25 (the
+ * {@code virtual-threads} Surefire execution); it fails rather than skips on an older
+ * JVM.
  */
 @Tag("virtual-threads")
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"sockeye.listeners.blocking.port=0", "sockeye.listeners.blocking.io=blocking",
-		"sockeye.listeners.blocking.service=threadName",
-		"sockeye.listeners.nio.port=0", "sockeye.listeners.nio.service=threadName" })
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "sockeye.listeners.blocking.port=0", "sockeye.listeners.blocking.io=blocking",
+				"sockeye.listeners.blocking.service=threadName", "sockeye.listeners.nio.port=0",
+				"sockeye.listeners.nio.service=threadName" })
 class VirtualThreadTests {
 
 	@Autowired

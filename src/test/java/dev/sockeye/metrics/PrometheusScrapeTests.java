@@ -38,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The real thing: {@code promtool} lints the scrape, and a real Prometheus process scrapes a running Sockeye while
- * 10 clients hold connections and have sent 100 messages.
+ * The real thing: {@code promtool} lints the scrape, and a real Prometheus process
+ * scrapes a running Sockeye while 10 clients hold connections and have sent 100 messages.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sockeye.listeners.echo.port=0")
 @TestInstance(Lifecycle.PER_CLASS)
@@ -138,7 +138,8 @@ class PrometheusScrapeTests {
 				referenced.add(used.group());
 			}
 		}
-		// a histogram's base name (in a panel title or a comment) stands for its _bucket, _count and _sum series
+		// a histogram's base name (in a panel title or a comment) stands for its _bucket,
+		// _count and _sum series
 		referenced.removeIf((name) -> scraped.contains(name + "_bucket"));
 		assertThat(scraped).containsAll(referenced);
 	}

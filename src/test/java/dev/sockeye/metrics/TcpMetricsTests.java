@@ -21,15 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Exact meter values after scripted traffic: N connections and M messages read exactly N and M, bytes equal what the
- * clients sent and received, on both I/O models.
+ * Exact meter values after scripted traffic: N connections and M messages read exactly N
+ * and M, bytes equal what the clients sent and received, on both I/O models.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"sockeye.listeners.nio.port=0", "sockeye.listeners.nio.max-message-size=100B",
-		"sockeye.listeners.blocking.port=0", "sockeye.listeners.blocking.io=blocking",
-		"sockeye.listeners.blocking.max-message-size=100B",
-		"sockeye.listeners.fragile.port=0", "sockeye.listeners.fragile.service=fragile",
-		"sockeye.listeners.once.port=0", "sockeye.listeners.once.close-after-reply=true" })
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "sockeye.listeners.nio.port=0", "sockeye.listeners.nio.max-message-size=100B",
+				"sockeye.listeners.blocking.port=0", "sockeye.listeners.blocking.io=blocking",
+				"sockeye.listeners.blocking.max-message-size=100B", "sockeye.listeners.fragile.port=0",
+				"sockeye.listeners.fragile.service=fragile", "sockeye.listeners.once.port=0",
+				"sockeye.listeners.once.close-after-reply=true" })
 @DirtiesContext
 class TcpMetricsTests {
 
@@ -135,7 +135,11 @@ class TcpMetricsTests {
 	}
 
 	private double error(String listener, ErrorType type) {
-		return this.registry.get(TcpMeterNames.ERRORS).tag("listener", listener).tag("type", type.tag()).counter().count();
+		return this.registry.get(TcpMeterNames.ERRORS)
+			.tag("listener", listener)
+			.tag("type", type.tag())
+			.counter()
+			.count();
 	}
 
 	private long requests(String listener, String service, String outcome) {

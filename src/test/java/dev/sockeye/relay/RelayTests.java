@@ -22,8 +22,9 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The relay service over real sockets: to one upstream, failing over between two, and timing out on an upstream that
- * accepts and never answers. Each scenario has its own listener and upstreams.
+ * The relay service over real sockets: to one upstream, failing over between two, and
+ * timing out on an upstream that accepts and never answers. Each scenario has its own
+ * listener and upstreams.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @DirtiesContext
@@ -54,7 +55,8 @@ class RelayTests {
 		relay(registry, "length", "localhost:" + alone.port());
 		registry.add("sockeye.listeners.length.framing", () -> "length-header-2");
 		registry.add("sockeye.listeners.length.relay.framing", () -> "crlf");
-		// a mutual-TLS Sockeye listener as the upstream, relayed to with the client bundle, or a bundle that does not
+		// a mutual-TLS Sockeye listener as the upstream, relayed to with the client
+		// bundle, or a bundle that does not
 		// trust it
 		registry.add("spring.ssl.bundle.pem.server.keystore.certificate", () -> "classpath:tls/server.crt");
 		registry.add("spring.ssl.bundle.pem.server.keystore.private-key", () -> "classpath:tls/server.key");
@@ -203,8 +205,9 @@ class RelayTests {
 	}
 
 	/**
-	 * A port for a listener that must be known before the context starts: free now, and below the ephemeral range
-	 * (32768 and up), so that no client socket of a concurrent test takes it meanwhile.
+	 * A port for a listener that must be known before the context starts: free now, and
+	 * below the ephemeral range (32768 and up), so that no client socket of a concurrent
+	 * test takes it meanwhile.
 	 */
 	private static int listenablePort() {
 		java.util.Random random = new java.util.Random();

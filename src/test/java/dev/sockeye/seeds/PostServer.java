@@ -18,8 +18,8 @@ import org.springframework.core.io.ClassPathResource;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * A seed post's own Python server (a copy in {@code src/test/resources/seeds}, as printed but for the port), run on a
- * free port for a test.
+ * A seed post's own Python server (a copy in {@code src/test/resources/seeds}, as printed
+ * but for the port), run on a free port for a test.
  */
 final class PostServer implements AutoCloseable {
 
@@ -68,12 +68,16 @@ final class PostServer implements AutoCloseable {
 		return this.port;
 	}
 
-	/** @return whether the server has exited (within {@code millis}) */
+	/**
+	 * @return whether the server has exited (within {@code millis})
+	 */
 	boolean exitsWithin(long millis) throws InterruptedException {
 		return this.process.waitFor(millis, TimeUnit.MILLISECONDS);
 	}
 
-	/** @return what the server printed so far, standard error included */
+	/**
+	 * @return what the server printed so far, standard error included
+	 */
 	String output() {
 		try {
 			return Files.readString(this.output, StandardCharsets.UTF_8);
@@ -84,8 +88,8 @@ final class PostServer implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until the port is taken, found by failing to bind it: connecting to find out would be a client, and the
-	 * printed select() server dies of a client that closes.
+	 * Waits until the port is taken, found by failing to bind it: connecting to find out
+	 * would be a client, and the printed select() server dies of a client that closes.
 	 */
 	private void awaitListening(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();

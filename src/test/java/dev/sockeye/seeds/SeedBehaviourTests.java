@@ -21,15 +21,15 @@ import org.springframework.core.io.ClassPathResource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the seed posts' Python servers do, done by configuration, and their clients run unchanged against it.
+ * What the seed posts' Python servers do, done by configuration, and their clients run
+ * unchanged against it.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"sockeye.listeners.recv.port=0", "sockeye.listeners.recv.framing=none",
-		"sockeye.listeners.recv-blocking.port=0", "sockeye.listeners.recv-blocking.framing=none",
-		"sockeye.listeners.recv-blocking.io=blocking",
-		"sockeye.listeners.asyncio.port=0", "sockeye.listeners.asyncio.framing=none",
-		"sockeye.listeners.asyncio.echo.prefix=Echo: ", "sockeye.listeners.asyncio.close-after-reply=true",
-		"sockeye.listeners.lines.port=0" })
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "sockeye.listeners.recv.port=0", "sockeye.listeners.recv.framing=none",
+				"sockeye.listeners.recv-blocking.port=0", "sockeye.listeners.recv-blocking.framing=none",
+				"sockeye.listeners.recv-blocking.io=blocking", "sockeye.listeners.asyncio.port=0",
+				"sockeye.listeners.asyncio.framing=none", "sockeye.listeners.asyncio.echo.prefix=Echo: ",
+				"sockeye.listeners.asyncio.close-after-reply=true", "sockeye.listeners.lines.port=0" })
 class SeedBehaviourTests {
 
 	@Autowired

@@ -34,15 +34,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
 
 /**
- * Each seed post's server against its Sockeye profile (no Java code), in the same run: the same clients get the same
- * bytes and see the same close (or the connection left open). The clients are the post's own where it has one, one
- * that sends a message, one that sends nothing, one that splits its message across two segments, and 200 at once
- * (src/test/resources/seeds/seed_clients.py). Where a post's server has a bug, the profile does what the post means,
- * and a test here names the difference.
+ * Each seed post's server against its Sockeye profile (no Java code), in the same run:
+ * the same clients get the same bytes and see the same close (or the connection left
+ * open). The clients are the post's own where it has one, one that sends a message, one
+ * that sends nothing, one that splits its message across two segments, and 200 at once
+ * (src/test/resources/seeds/seed_clients.py). Where a post's server has a bug, the
+ * profile does what the post means, and a test here names the difference.
  */
 class SeedDifferentialTests {
 
-	/** The seed servers: the profile (and its listener), the post's server, and what a client sending a message gets. */
+	/**
+	 * The seed servers: the profile (and its listener), the post's server, and what a
+	 * client sending a message gets.
+	 */
 	enum Seed {
 
 		SEED000("seed000", "seed000_server_intended.py", "Hello, World!", "closed"),
@@ -84,8 +88,7 @@ class SeedDifferentialTests {
 				ConfigurableApplicationContext sockeye = sockeye(seed.profile, seed.profile)) {
 			int port = sockeye.getBean(ListenerBootstrap.class).port(seed.profile);
 			List<String> message = clients("message", post.port(), port);
-			assertThat(message.get(0)).as("the post's server")
-				.isEqualTo(outcome(seed.messageReply, seed.messageEnd));
+			assertThat(message.get(0)).as("the post's server").isEqualTo(outcome(seed.messageReply, seed.messageEnd));
 			assertThat(message.get(1)).as("Sockeye, client sending a message").isEqualTo(message.get(0));
 			for (String kind : List.of("silent", "split", "many")) {
 				List<String> seen = clients(kind, post.port(), port);
@@ -105,7 +108,10 @@ class SeedDifferentialTests {
 		}
 	}
 
-	/** Difference named: seed 000's server as printed blocks its event loop in accept() and never greets anyone. */
+	/**
+	 * Difference named: seed 000's server as printed blocks its event loop in accept()
+	 * and never greets anyone.
+	 */
 	@Test
 	void seed000AsPrintedNeverGreetsSoTheProfileGreetsAndClosesAsThePostMeans() {
 		try (PostServer printed = PostServer.start("seed000_server.py", this.temp);
@@ -117,7 +123,10 @@ class SeedDifferentialTests {
 		}
 	}
 
-	/** Difference named: seed 002's select() loop as printed keeps a closed socket and dies writing to it. */
+	/**
+	 * Difference named: seed 002's select() loop as printed keeps a closed socket and
+	 * dies writing to it.
+	 */
 	@Test
 	void seed002SelectLoopAsPrintedDiesOfAClientThatClosesWhereTheProfileServesOn() throws Exception {
 		try (PostServer printed = PostServer.start("seed002_select_server.py", this.temp);
@@ -131,8 +140,9 @@ class SeedDifferentialTests {
 	}
 
 	/**
-	 * Difference named: the servers that read once reply even when that read is the end of the stream, to a client
-	 * that sent nothing and closed its side. Sockeye has no message to answer there, and closes.
+	 * Difference named: the servers that read once reply even when that read is the end
+	 * of the stream, to a client that sent nothing and closed its side. Sockeye has no
+	 * message to answer there, and closes.
 	 */
 	@ParameterizedTest(name = "{0}")
 	@EnumSource(value = Seed.class, names = { "SEED001", "SEED002_BLOCKING", "SEED003" })

@@ -8,8 +8,8 @@ import org.springframework.context.annotation.Import;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link SlowServiceTests} on a JVM with virtual threads, where nio workers and blocking connections run on them. Run
- * by the build's {@code virtual-threads} execution.
+ * {@link SlowServiceTests} on a JVM with virtual threads, where nio workers and blocking
+ * connections run on them. Run by the build's {@code virtual-threads} execution.
  */
 @Tag("virtual-threads")
 @Import(SlowServiceTests.Services.class)

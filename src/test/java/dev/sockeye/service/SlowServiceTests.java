@@ -23,14 +23,15 @@ import org.springframework.context.annotation.Bean;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Seed 004's lesson on a server: slow work does not hold up other work. A service that takes a second per message
- * answers 100 clients at once in about a second, not a hundred: on an nio listener its calls run on worker threads,
- * on a blocking listener each connection has its own thread. With the default settings.
+ * Seed 004's lesson on a server: slow work does not hold up other work. A service that
+ * takes a second per message answers 100 clients at once in about a second, not a
+ * hundred: on an nio listener its calls run on worker threads, on a blocking listener
+ * each connection has its own thread. With the default settings.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"sockeye.listeners.slow-nio.port=0", "sockeye.listeners.slow-nio.service=slow",
-		"sockeye.listeners.slow-blocking.port=0", "sockeye.listeners.slow-blocking.io=blocking",
-		"sockeye.listeners.slow-blocking.service=slow" })
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "sockeye.listeners.slow-nio.port=0", "sockeye.listeners.slow-nio.service=slow",
+				"sockeye.listeners.slow-blocking.port=0", "sockeye.listeners.slow-blocking.io=blocking",
+				"sockeye.listeners.slow-blocking.service=slow" })
 class SlowServiceTests {
 
 	static final int CLIENTS = 100;

@@ -27,20 +27,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Listeners that name the user's own beans, in every shape a service can take.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = {
-		"sockeye.listeners.upper.port=0", "sockeye.listeners.upper.service=upperCase",
-		"sockeye.listeners.reverse.port=0", "sockeye.listeners.reverse.service=reverse",
-		"sockeye.listeners.reverse.framing=length-header-2",
-		"sockeye.listeners.greeter.port=0", "sockeye.listeners.greeter.service=greeter",
-		"sockeye.listeners.greeter.io=blocking",
-		"sockeye.listeners.fragile.port=0", "sockeye.listeners.fragile.service=fragile",
-		"sockeye.listeners.fragile.error-reply=SERVICE FAILED",
-		"sockeye.listeners.fragile-blocking.port=0", "sockeye.listeners.fragile-blocking.service=fragile",
-		"sockeye.listeners.fragile-blocking.io=blocking",
-		"sockeye.listeners.sink.port=0", "sockeye.listeners.sink.service=sink", "sockeye.listeners.sink.mode=one-way",
-		"sockeye.listeners.quiet.port=0", "sockeye.listeners.quiet.service=quiet",
-		"sockeye.listeners.quiet-blocking.port=0", "sockeye.listeners.quiet-blocking.service=quiet",
-		"sockeye.listeners.quiet-blocking.io=blocking" })
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "sockeye.listeners.upper.port=0", "sockeye.listeners.upper.service=upperCase",
+				"sockeye.listeners.reverse.port=0", "sockeye.listeners.reverse.service=reverse",
+				"sockeye.listeners.reverse.framing=length-header-2", "sockeye.listeners.greeter.port=0",
+				"sockeye.listeners.greeter.service=greeter", "sockeye.listeners.greeter.io=blocking",
+				"sockeye.listeners.fragile.port=0", "sockeye.listeners.fragile.service=fragile",
+				"sockeye.listeners.fragile.error-reply=SERVICE FAILED", "sockeye.listeners.fragile-blocking.port=0",
+				"sockeye.listeners.fragile-blocking.service=fragile", "sockeye.listeners.fragile-blocking.io=blocking",
+				"sockeye.listeners.sink.port=0", "sockeye.listeners.sink.service=sink",
+				"sockeye.listeners.sink.mode=one-way", "sockeye.listeners.quiet.port=0",
+				"sockeye.listeners.quiet.service=quiet", "sockeye.listeners.quiet-blocking.port=0",
+				"sockeye.listeners.quiet-blocking.service=quiet", "sockeye.listeners.quiet-blocking.io=blocking" })
 @ExtendWith(OutputCaptureExtension.class)
 class UserServiceTests {
 
@@ -73,8 +71,9 @@ class UserServiceTests {
 			for (String name : new String[] { "ann", "bob" }) {
 				client.send(name + "\r\n");
 				String reply = new String(client.recv(200), StandardCharsets.UTF_8);
-				assertThat(reply).startsWith("hello " + name + " from 127.0.0.1:" + client.localPort()
-						+ " on greeter via 127.0.0.1:" + client.localPort() + ":" + port + ":")
+				assertThat(reply)
+					.startsWith("hello " + name + " from 127.0.0.1:" + client.localPort() + " on greeter via 127.0.0.1:"
+							+ client.localPort() + ":" + port + ":")
 					.endsWith("\r\n");
 			}
 		}
@@ -148,10 +147,10 @@ class UserServiceTests {
 
 		@Bean
 		SockeyeService greeter() {
-			return (request, peer) -> ("hello " + new String(request, StandardCharsets.UTF_8) + " from "
-					+ peer.remoteAddress() + ":" + peer.remotePort() + " on " + peer.listener() + " via "
-					+ peer.connectionId())
-				.getBytes(StandardCharsets.UTF_8);
+			return (request,
+					peer) -> ("hello " + new String(request, StandardCharsets.UTF_8) + " from " + peer.remoteAddress()
+							+ ":" + peer.remotePort() + " on " + peer.listener() + " via " + peer.connectionId())
+						.getBytes(StandardCharsets.UTF_8);
 		}
 
 		@Bean

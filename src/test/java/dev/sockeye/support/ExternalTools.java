@@ -16,21 +16,24 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
- * Command-line tools that some tests run (promtool, python3, ...). A missing tool fails the test on CI (the
- * environment variable {@code CI} is {@code true}), where it must be installed, and skips it on a developer's
- * machine, where it may not be.
+ * Command-line tools that some tests run (promtool, python3, ...). A missing tool fails
+ * the test on CI (the environment variable {@code CI} is {@code true}), where it must be
+ * installed, and skips it on a developer's machine, where it may not be.
  */
 public final class ExternalTools {
 
-	/** The Debian package that installs a command, where it is not named after the command. */
+	/**
+	 * The Debian package that installs a command, where it is not named after the
+	 * command.
+	 */
 	private static final Map<String, String> DEBIAN_PACKAGES = Map.of("promtool", "prometheus");
 
 	private ExternalTools() {
 	}
 
 	/**
-	 * The executable {@code command} on the {@code PATH}. When there is none, fails the test if {@code CI=true}, and
-	 * aborts (skips) it otherwise.
+	 * The executable {@code command} on the {@code PATH}. When there is none, fails the
+	 * test if {@code CI=true}, and aborts (skips) it otherwise.
 	 */
 	public static Path require(String command) {
 		Path found = find(command);
@@ -47,14 +50,18 @@ public final class ExternalTools {
 		throw new AssertionError("unreachable");
 	}
 
-	/** Runs {@code command} with no input; fails the test if it has not exited within {@code timeout}. */
+	/**
+	 * Runs {@code command} with no input; fails the test if it has not exited within
+	 * {@code timeout}.
+	 */
 	public static ProcessResult run(Duration timeout, String... command) {
 		return run(timeout, new byte[0], command);
 	}
 
 	/**
-	 * Runs {@code command} with {@code stdin} as its standard input, in the working directory of the tests (the
-	 * project's root). Fails the test if it has not exited within {@code timeout}, and kills it.
+	 * Runs {@code command} with {@code stdin} as its standard input, in the working
+	 * directory of the tests (the project's root). Fails the test if it has not exited
+	 * within {@code timeout}, and kills it.
 	 */
 	public static ProcessResult run(Duration timeout, byte[] stdin, String... command) {
 		Path output = null;
@@ -99,7 +106,8 @@ public final class ExternalTools {
 			in.write(stdin);
 		}
 		catch (IOException ex) {
-			// the process exited or closed its input without reading it all; its exit code and output tell why
+			// the process exited or closed its input without reading it all; its exit
+			// code and output tell why
 		}
 	}
 
@@ -120,7 +128,9 @@ public final class ExternalTools {
 		return null;
 	}
 
-	/** How a process ended: its exit code, and its standard output and error interleaved. */
+	/**
+	 * How a process ended: its exit code, and its standard output and error interleaved.
+	 */
 	public record ProcessResult(int exitCode, String output) {
 
 		@Override

@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 /**
- * A tiny misbehaving server on a real socket, for testing clients: it accepts connections and hands each to a
- * behaviour (never answer, answer wrong, close at once, ...).
+ * A tiny misbehaving server on a real socket, for testing clients: it accepts connections
+ * and hands each to a behaviour (never answer, answer wrong, close at once, ...).
  */
 public final class StubServer implements AutoCloseable {
 
@@ -32,7 +32,8 @@ public final class StubServer implements AutoCloseable {
 					Socket socket = this.server.accept();
 					this.accepted.add(socket);
 					if (this.closed) {
-						// accepted while close() was closing the others: it may have missed this one
+						// accepted while close() was closing the others: it may have
+						// missed this one
 						socket.close();
 						return;
 					}
@@ -78,7 +79,10 @@ public final class StubServer implements AutoCloseable {
 		});
 	}
 
-	/** Answers each CRLF line with the prefix and the line, like an echo upstream that says who it is. */
+	/**
+	 * Answers each CRLF line with the prefix and the line, like an echo upstream that
+	 * says who it is.
+	 */
 	public static StubServer lineEcho(String prefix) {
 		return start((socket, in) -> {
 			try {
@@ -114,7 +118,10 @@ public final class StubServer implements AutoCloseable {
 		return this.server.getLocalPort();
 	}
 
-	/** Stops accepting, closes every connection and waits for their handlers: nothing answers once this returns. */
+	/**
+	 * Stops accepting, closes every connection and waits for their handlers: nothing
+	 * answers once this returns.
+	 */
 	@Override
 	public void close() {
 		this.closed = true;

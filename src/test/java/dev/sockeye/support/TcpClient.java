@@ -13,8 +13,8 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * A plain blocking test client on a real socket: what a device or a script does, with timeouts so that a test fails
- * instead of hanging.
+ * A plain blocking test client on a real socket: what a device or a script does, with
+ * timeouts so that a test fails instead of hanging.
  */
 public final class TcpClient implements AutoCloseable {
 
@@ -45,7 +45,10 @@ public final class TcpClient implements AutoCloseable {
 		}
 	}
 
-	/** A client over a socket connected elsewhere (a TLS socket, for example), with the same timeouts. */
+	/**
+	 * A client over a socket connected elsewhere (a TLS socket, for example), with the
+	 * same timeouts.
+	 */
 	public static TcpClient over(Socket socket) {
 		try {
 			socket.setSoTimeout((int) TIMEOUT.toMillis());
@@ -72,7 +75,10 @@ public final class TcpClient implements AutoCloseable {
 		return send(text.getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** Sends each byte in its own write, pausing now and then so the bytes travel in separate TCP segments. */
+	/**
+	 * Sends each byte in its own write, pausing now and then so the bytes travel in
+	 * separate TCP segments.
+	 */
 	public TcpClient sendByteByByte(byte[] bytes) {
 		for (int i = 0; i < bytes.length; i++) {
 			send(new byte[] { bytes[i] });
@@ -83,7 +89,10 @@ public final class TcpClient implements AutoCloseable {
 		return this;
 	}
 
-	/** Closes the sending side only, as a client does that sends and then waits for the answer. */
+	/**
+	 * Closes the sending side only, as a client does that sends and then waits for the
+	 * answer.
+	 */
 	public TcpClient shutdownOutput() {
 		try {
 			this.socket.shutdownOutput();
@@ -94,7 +103,9 @@ public final class TcpClient implements AutoCloseable {
 		}
 	}
 
-	/** @return the client's own port, as the server sees it */
+	/**
+	 * @return the client's own port, as the server sees it
+	 */
 	public int localPort() {
 		return this.socket.getLocalPort();
 	}
@@ -147,7 +158,10 @@ public final class TcpClient implements AutoCloseable {
 		}
 	}
 
-	/** @return true when the server has closed the connection (a read sees the end of the stream or a reset) */
+	/**
+	 * @return true when the server has closed the connection (a read sees the end of the
+	 * stream or a reset)
+	 */
 	public boolean isClosedByServer() {
 		try {
 			return this.in.read() < 0;
@@ -161,8 +175,8 @@ public final class TcpClient implements AutoCloseable {
 	}
 
 	/**
-	 * @return true when the server closes the connection within the given time, whatever it sends before (a TLS
-	 * alert, for example), false when it stays open
+	 * @return true when the server closes the connection within the given time, whatever
+	 * it sends before (a TLS alert, for example), false when it stays open
 	 */
 	public boolean readsToEndWithin(int millis) {
 		long deadline = System.nanoTime() + millis * 1_000_000L;
@@ -187,7 +201,10 @@ public final class TcpClient implements AutoCloseable {
 		}
 	}
 
-	/** @return true when the server closes the connection within the given time, false when it stays open */
+	/**
+	 * @return true when the server closes the connection within the given time, false
+	 * when it stays open
+	 */
 	public boolean isClosedByServerWithin(int millis) {
 		try {
 			this.socket.setSoTimeout(millis);

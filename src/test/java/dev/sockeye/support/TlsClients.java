@@ -14,8 +14,9 @@ import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 
 /**
- * TLS test clients from the PEM files in {@code src/test/resources/tls} (see its {@code generate.sh}): a client that
- * trusts the test CA, with or without a client certificate.
+ * TLS test clients from the PEM files in {@code src/test/resources/tls} (see its
+ * {@code generate.sh}): a client that trusts the test CA, with or without a client
+ * certificate.
  */
 public final class TlsClients {
 
@@ -26,7 +27,8 @@ public final class TlsClients {
 	}
 
 	/**
-	 * @param certificate the client's certificate ("client" or "rogue-client"), or null for none
+	 * @param certificate the client's certificate ("client" or "rogue-client"), or null
+	 * for none
 	 * @return a context that trusts the test CA and presents that certificate
 	 */
 	public static SSLContext context(String certificate) {
@@ -36,14 +38,18 @@ public final class TlsClients {
 	}
 
 	/**
-	 * Connects to {@code localhost:port} and completes the handshake, checking the server's name.
+	 * Connects to {@code localhost:port} and completes the handshake, checking the
+	 * server's name.
 	 * @throws UncheckedIOException when the connection or the handshake fails
 	 */
 	public static TcpClient connect(int port, SSLContext context) {
 		return connect(port, context, null);
 	}
 
-	/** @return the subject of the certificate the server at {@code localhost:port} presents now */
+	/**
+	 * @return the subject of the certificate the server at {@code localhost:port}
+	 * presents now
+	 */
 	public static String serverSubject(int port) {
 		try (SSLSocket socket = (SSLSocket) context(null).getSocketFactory().createSocket("127.0.0.1", port)) {
 			socket.setSoTimeout(10_000);
@@ -57,7 +63,9 @@ public final class TlsClients {
 		}
 	}
 
-	/** As {@link #connect(int, SSLContext)}, offering only {@code protocols} when given. */
+	/**
+	 * As {@link #connect(int, SSLContext)}, offering only {@code protocols} when given.
+	 */
 	public static TcpClient connect(int port, SSLContext context, String[] protocols) {
 		try {
 			Socket plain = new Socket();

@@ -4,8 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Frames written by hand, byte by byte, for each framing: what a client of that protocol puts on the wire. Kept apart
- * from the code under test on purpose.
+ * Frames written by hand, byte by byte, for each framing: what a client of that protocol
+ * puts on the wire. Kept apart from the code under test on purpose.
  */
 public final class Wire {
 
