@@ -3,7 +3,7 @@ package dev.sockeye.actuate;
 import java.util.stream.Stream;
 
 import dev.sockeye.listener.Listener;
-import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.listener.Listeners;
 import dev.sockeye.relay.RelayService;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
@@ -19,9 +19,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  */
 final class RelayHealthContributor implements CompositeHealthContributor {
 
-	private final ListenerBootstrap listeners;
+	private final Listeners listeners;
 
-	RelayHealthContributor(ListenerBootstrap listeners) {
+	RelayHealthContributor(Listeners listeners) {
 		this.listeners = listeners;
 	}
 

@@ -1,6 +1,6 @@
 package dev.sockeye.actuate;
 
-import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.listener.Listeners;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -13,17 +13,17 @@ import org.springframework.boot.health.contributor.HealthContributor;
 class TcpActuatorConfiguration {
 
 	@Bean
-	HealthContributor tcpHealthContributor(ListenerBootstrap listeners) {
+	HealthContributor tcpHealthContributor(Listeners listeners) {
 		return new TcpHealthContributor(listeners);
 	}
 
 	@Bean
-	HealthContributor relayHealthContributor(ListenerBootstrap listeners) {
+	HealthContributor relayHealthContributor(Listeners listeners) {
 		return new RelayHealthContributor(listeners);
 	}
 
 	@Bean
-	TcpEndpoint tcpEndpoint(ListenerBootstrap listeners) {
+	TcpEndpoint tcpEndpoint(Listeners listeners) {
 		return new TcpEndpoint(listeners);
 	}
 

@@ -8,8 +8,8 @@ import java.util.Map;
 
 import dev.sockeye.listener.ConnectionInfo;
 import dev.sockeye.listener.Listener;
-import dev.sockeye.listener.ListenerBootstrap;
-import dev.sockeye.listener.ListenerProperties;
+import dev.sockeye.listener.Listeners;
+import dev.sockeye.listener.config.ListenerProperties;
 
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -26,9 +26,9 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 @WebEndpoint(id = "tcp")
 public class TcpEndpoint {
 
-	private final ListenerBootstrap listeners;
+	private final Listeners listeners;
 
-	TcpEndpoint(ListenerBootstrap listeners) {
+	TcpEndpoint(Listeners listeners) {
 		this.listeners = listeners;
 	}
 

@@ -3,7 +3,7 @@ package dev.sockeye.actuate;
 import java.util.stream.Stream;
 
 import dev.sockeye.listener.Listener;
-import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.listener.Listeners;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
@@ -18,9 +18,9 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  */
 final class TcpHealthContributor implements CompositeHealthContributor {
 
-	private final ListenerBootstrap listeners;
+	private final Listeners listeners;
 
-	TcpHealthContributor(ListenerBootstrap listeners) {
+	TcpHealthContributor(Listeners listeners) {
 		this.listeners = listeners;
 	}
 

@@ -12,7 +12,11 @@ public class ListenersStartedEvent extends ApplicationEvent {
 
 	private final Map<String, Listener> listeners;
 
-	ListenersStartedEvent(ListenerBootstrap source, Map<String, Listener> listeners) {
+	/**
+	 * @param source the lifecycle that started the listeners
+	 * @param listeners the listeners by name
+	 */
+	public ListenersStartedEvent(Object source, Map<String, Listener> listeners) {
 		super(source);
 		this.listeners = listeners;
 	}

@@ -6,9 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import dev.sockeye.framing.FrameCodec;
-import dev.sockeye.listener.ListenerProperties;
-import dev.sockeye.listener.ListenerProperties.Relay;
-import dev.sockeye.listener.ListenerProperties.RelayFailure;
+import dev.sockeye.framing.Framing;
+import dev.sockeye.relay.RelayProperties.RelayFailure;
 import dev.sockeye.metrics.ClientMetrics;
 import dev.sockeye.service.CloseConnectionException;
 import dev.sockeye.service.ManagedService;
@@ -39,7 +38,7 @@ public final class RelayService implements ManagedService {
 
 	private final String listener;
 
-	private final Relay settings;
+	private final RelayProperties settings;
 
 	private final IntegrationFlowContext flows;
 
@@ -49,23 +48,26 @@ public final class RelayService implements ManagedService {
 
 	/**
 	 * @param listener the listener's name
-	 * @param properties the listener's settings
+	 * @param settings the listener's relay settings
+	 * @param listenerFraming the listener's framing, used towards the upstreams unless
+	 * the relay has its own
+	 * @param maxMessageSize the largest message, request or reply
 	 * @param flows where the upstream gateways' flows are registered
 	 * @param meters where the client meters go
 	 * @param beans the application's bean factory
+	 * @param sslBundles the application's SSL bundles, for TLS to the upstreams
 	 */
-	public RelayService(String listener, ListenerProperties properties, IntegrationFlowContext flows,
-			MeterRegistry meters, BeanFactory beans, SslBundles sslBundles) {
+	public RelayService(String listener, RelayProperties settings, Framing listenerFraming, int maxMessageSize,
+			IntegrationFlowContext flows, MeterRegistry meters, BeanFactory beans, SslBundles sslBundles) {
 		this.listener = listener;
-		this.settings = properties.relay();
-		String bundle = this.settings.tlsBundle();
+		this.settings = settings;
+		String bundle = settings.tlsBundle();
 		ClientTls tls = (bundle != null && !bundle.isBlank()) ? ClientTls.of(sslBundles, bundle) : null;
 		this.flows = flows;
-		FrameCodec codec = ((this.settings.framing() != null) ? this.settings.framing() : properties.framing())
-			.codec((int) properties.maxMessageSize().toBytes());
-		this.upstreams = this.settings.upstreams()
+		FrameCodec codec = ((settings.framing() != null) ? settings.framing() : listenerFraming).codec(maxMessageSize);
+		this.upstreams = settings.upstreams()
 			.stream()
-			.map((address) -> new Upstream(listener, address, codec, this.settings,
+			.map((address) -> new Upstream(listener, address, codec, settings,
 					new ClientMetrics(meters, listener, address), beans, tls))
 			.toList();
 	}

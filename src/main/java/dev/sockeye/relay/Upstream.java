@@ -7,7 +7,6 @@ import java.time.Duration;
 import dev.sockeye.client.ClientConnectionListener;
 import dev.sockeye.client.ClientConnections;
 import dev.sockeye.framing.FrameCodec;
-import dev.sockeye.listener.ListenerProperties.Relay;
 import dev.sockeye.metrics.ClientMetrics;
 import dev.sockeye.metrics.ClientMetrics.Outcome;
 import dev.sockeye.tls.ClientTls;
@@ -70,7 +69,7 @@ final class Upstream {
 
 	private volatile String lastError;
 
-	Upstream(String listener, String address, FrameCodec codec, Relay settings, ClientMetrics metrics,
+	Upstream(String listener, String address, FrameCodec codec, RelayProperties settings, ClientMetrics metrics,
 			BeanFactory beans, ClientTls tls) {
 		int colon = address.lastIndexOf(':');
 		this.name = address;

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.listener.Listeners;
 import dev.sockeye.support.Http;
 import dev.sockeye.support.TcpClient;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +34,7 @@ class TcpEndpointTests {
 	int port;
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	private final List<TcpClient> clients = new ArrayList<>();
 

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 import dev.sockeye.framing.FrameBuffer;
 import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.framing.Framing;
-import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.listener.Listeners;
 import dev.sockeye.metrics.TcpMeterNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,7 +65,7 @@ class BenchCommandTests {
 	private static final String TLS = "src/test/resources/tls/";
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@Autowired
 	MeterRegistry registry;

@@ -5,7 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.listener.Listeners;
 import dev.sockeye.support.StubServer;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClientCommandTests {
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@Test
 	void sendsEachArgumentAndPrintsEachReply() {

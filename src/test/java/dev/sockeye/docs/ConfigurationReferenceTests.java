@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.sockeye.listener.ListenerProperties;
-import dev.sockeye.listener.SockeyeProperties;
+import dev.sockeye.listener.config.ListenerProperties;
+import dev.sockeye.listener.config.SockeyeProperties;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,11 +20,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The README's configuration reference is generated from the properties records: each
- * property's name, type and default from the record component, its description from the
- * record's {@code @param} Javadoc (which the configuration processor turns into IDE
- * metadata). When a property changes, this test fails and prints the table to paste
- * between the README's markers.
+ * The configuration reference in docs/configuration.md is generated from the properties
+ * records: each property's name, type and default from the record component, its
+ * description from the record's {@code @param} Javadoc (which the configuration processor
+ * turns into IDE metadata). When a property changes, this test fails and prints the table
+ * to paste between the markers in docs/configuration.md.
  */
 class ConfigurationReferenceTests {
 
@@ -33,27 +33,26 @@ class ConfigurationReferenceTests {
 	private static final String END = "<!-- listener-properties:end -->";
 
 	@Test
-	void readmeListsEveryListenerPropertyWithItsDefaultAndDescription() throws IOException {
-		String readme = Files.readString(Path.of("README.md"));
-		int begin = readme.indexOf(BEGIN);
-		int end = readme.indexOf(END);
-		assertThat(begin).as("README has the %s marker", BEGIN).isNotNegative();
-		assertThat(end).as("README has the %s marker", END).isGreaterThan(begin);
-		String documented = readme.substring(begin + BEGIN.length(), end).strip();
-		assertThat(documented).as("README table; expected:%n%s%n", table()).isEqualTo(table());
+	void configurationPageListsEveryListenerPropertyWithItsDefaultAndDescription() throws IOException {
+		String page = Files.readString(Path.of("docs/configuration.md"));
+		int begin = page.indexOf(BEGIN);
+		int end = page.indexOf(END);
+		assertThat(begin).as("docs/configuration.md has the %s marker", BEGIN).isNotNegative();
+		assertThat(end).as("docs/configuration.md has the %s marker", END).isGreaterThan(begin);
+		String documented = page.substring(begin + BEGIN.length(), end).strip();
+		assertThat(documented).as("docs/configuration.md table; expected:%n%s%n", table()).isEqualTo(table());
 	}
 
 	static String table() throws IOException {
 		StringBuilder table = new StringBuilder();
 		table.append("| Property | Type | Default | Description |\n|---|---|---|---|\n");
-		rows(table, "sockeye.", SockeyeProperties.class, "src/main/java/dev/sockeye/listener/SockeyeProperties.java");
-		rows(table, "sockeye.listeners.<name>.", ListenerProperties.class,
-				"src/main/java/dev/sockeye/listener/ListenerProperties.java");
+		rows(table, "sockeye.", SockeyeProperties.class);
+		rows(table, "sockeye.listeners.<name>.", ListenerProperties.class);
 		return table.toString().strip();
 	}
 
-	private static void rows(StringBuilder table, String prefix, Class<?> record, String source) throws IOException {
-		Map<String, String> docs = paramDocs(Files.readString(Path.of(source)), record.getSimpleName());
+	private static void rows(StringBuilder table, String prefix, Class<?> record) throws IOException {
+		Map<String, String> docs = paramDocs(Files.readString(source(record)), record.getSimpleName());
 		RecordComponent[] components = record.getRecordComponents();
 		Parameter[] parameters = canonicalConstructor(record, components).getParameters();
 		for (int i = 0; i < components.length; i++) {
@@ -64,7 +63,7 @@ class ConfigurationReferenceTests {
 				continue;
 			}
 			if (type.isRecord()) {
-				rows(table, prefix + name + ".", type, source);
+				rows(table, prefix + name + ".", type);
 				continue;
 			}
 			DefaultValue defaultValue = parameters[i].getAnnotation(DefaultValue.class);
@@ -80,6 +79,17 @@ class ConfigurationReferenceTests {
 				.append(docs.getOrDefault(component.getName(), "**undocumented**"))
 				.append(" |\n");
 		}
+	}
+
+	/**
+	 * @return the source file that declares a record: its own, or its top-level class's
+	 */
+	private static Path source(Class<?> record) {
+		Class<?> topLevel = record;
+		while (topLevel.getEnclosingClass() != null) {
+			topLevel = topLevel.getEnclosingClass();
+		}
+		return Path.of("src/main/java", topLevel.getName().replace('.', '/') + ".java");
 	}
 
 	private static Constructor<?> canonicalConstructor(Class<?> record, RecordComponent[] components) {

@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.sockeye.metrics.TcpMeterNames;
 import dev.sockeye.support.TcpClient;
+import dev.sockeye.listener.Listeners;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,7 +39,7 @@ import static org.awaitility.Awaitility.await;
 class AdmissionTests {
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@Autowired
 	MeterRegistry registry;

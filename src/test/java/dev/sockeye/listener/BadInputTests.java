@@ -2,6 +2,7 @@ package dev.sockeye.listener;
 
 import dev.sockeye.support.TcpClient;
 import dev.sockeye.support.Wire;
+import dev.sockeye.listener.Listeners;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BadInputTests {
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@ParameterizedTest
 	@ValueSource(strings = { "nio", "blocking" })

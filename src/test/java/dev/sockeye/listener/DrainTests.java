@@ -1,6 +1,5 @@
 package dev.sockeye.listener;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.sockeye.SockeyeApplication;
 import dev.sockeye.service.SockeyeService;
 import dev.sockeye.support.TcpClient;
+import dev.sockeye.listener.Listeners;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -44,7 +44,7 @@ class DrainTests {
 		ConfigurableApplicationContext context = application.run("--sockeye.listeners.slow.port=0",
 				"--sockeye.listeners.slow.io=" + io, "--sockeye.listeners.slow.service=slow",
 				"--sockeye.drain-timeout=10s");
-		int port = context.getBean(ListenerBootstrap.class).port("slow");
+		int port = context.getBean(Listeners.class).port("slow");
 		List<TcpClient> busy = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
 			busy.add(TcpClient.connect(port));

@@ -5,6 +5,7 @@ import java.util.stream.Stream;
 
 import dev.sockeye.support.TcpClient;
 import dev.sockeye.support.Wire;
+import dev.sockeye.listener.Listeners;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,7 +29,7 @@ class FramingRoundTripTests {
 			"length-header-4" };
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	static Stream<Arguments> framedListeners() {
 		return Stream.of(FRAMED).flatMap((f) -> Stream.of(Arguments.of(f, "nio"), Arguments.of(f, "blocking")));

@@ -7,6 +7,7 @@ import dev.sockeye.metrics.CloseReason;
 import dev.sockeye.metrics.TcpMeterNames;
 import dev.sockeye.support.TcpClient;
 import dev.sockeye.support.TlsClients;
+import dev.sockeye.listener.Listeners;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,7 +47,7 @@ import static org.awaitility.Awaitility.await;
 class GreetingTests {
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@Autowired
 	MeterRegistry registry;

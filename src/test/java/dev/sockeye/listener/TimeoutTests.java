@@ -3,16 +3,18 @@ package dev.sockeye.listener;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import dev.sockeye.metrics.TcpMeterNames;
 import dev.sockeye.support.TcpClient;
+import dev.sockeye.listener.connection.ListenerConnections;
+import dev.sockeye.listener.context.RunningListeners;
+import dev.sockeye.listener.transport.ListenerServer;
+import dev.sockeye.listener.Listeners;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,11 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.integration.ip.tcp.connection.AbstractConnectionFactory;
-import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
-import org.springframework.integration.ip.tcp.connection.TcpNioServerConnectionFactory;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,7 +52,7 @@ import static org.awaitility.Awaitility.await;
 class TimeoutTests {
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@Autowired
 	MeterRegistry registry;
@@ -259,26 +257,14 @@ class TimeoutTests {
 			// a blocking listener drops closed connections after its next accept
 			keepers.add(TcpClient.connect(port).send("new\r\n"));
 			assertThat(keepers.get(3).readText(5)).isEqualTo("new\r\n");
-			AbstractServerConnectionFactory factory = this.listeners.listeners().get(listener).factory();
-			await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-				assertThat(springIntegrationMap(factory, AbstractConnectionFactory.class, "connections")).hasSize(4);
-				if (factory instanceof TcpNioServerConnectionFactory) {
-					assertThat(springIntegrationMap(factory, TcpNioServerConnectionFactory.class, "channelMap"))
-						.hasSize(4);
-				}
-			});
+			ListenerServer server = RunningListeners.server(this.listeners.listeners().get(listener));
+			await().atMost(Duration.ofSeconds(5))
+				.untilAsserted(() -> assertThat(server.retainedConnections()).isEqualTo(4));
 		}
 		finally {
 			keepers.forEach(TcpClient::close);
 			attackers.forEach(TcpClient::close);
 		}
-	}
-
-	/** Spring Integration's private bookkeeping, which has no public size. */
-	private static Map<?, ?> springIntegrationMap(Object factory, Class<?> owner, String name) {
-		Field field = ReflectionUtils.findField(owner, name);
-		ReflectionUtils.makeAccessible(field);
-		return (Map<?, ?>) ReflectionUtils.getField(field, factory);
 	}
 
 	private static void trySend(TcpClient client, String text) {

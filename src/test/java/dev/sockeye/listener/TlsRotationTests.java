@@ -9,6 +9,7 @@ import java.time.Duration;
 
 import dev.sockeye.support.TcpClient;
 import dev.sockeye.support.TlsClients;
+import dev.sockeye.listener.Listeners;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -39,7 +40,7 @@ class TlsRotationTests {
 	static Path certificates;
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@DynamicPropertySource
 	static void rotatingBundle(DynamicPropertyRegistry registry) {

@@ -14,6 +14,7 @@ import dev.sockeye.support.ExternalTools;
 import dev.sockeye.support.ExternalTools.ProcessResult;
 import dev.sockeye.support.TcpClient;
 import dev.sockeye.support.TlsClients;
+import dev.sockeye.listener.Listeners;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +53,7 @@ import static org.awaitility.Awaitility.await;
 class TlsTests {
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@Autowired
 	MeterRegistry registry;

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import dev.sockeye.service.SockeyeService;
 import dev.sockeye.support.TcpClient;
+import dev.sockeye.listener.Listeners;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class VirtualThreadTests {
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@BeforeAll
 	static void requireJava21() {

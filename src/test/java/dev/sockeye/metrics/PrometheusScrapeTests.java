@@ -16,7 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.listener.Listeners;
 import dev.sockeye.support.ExternalTools;
 import dev.sockeye.support.ExternalTools.ProcessResult;
 import dev.sockeye.support.Http;
@@ -50,7 +50,7 @@ class PrometheusScrapeTests {
 	int port;
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	private final List<TcpClient> clients = new ArrayList<>();
 

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.listener.Listeners;
 import dev.sockeye.support.TcpClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -34,7 +34,7 @@ import static org.awaitility.Awaitility.await;
 class TcpMetricsTests {
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@Autowired
 	MeterRegistry registry;

@@ -3,7 +3,7 @@ package dev.sockeye.relay;
 import java.net.ServerSocket;
 
 import com.jayway.jsonpath.JsonPath;
-import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.listener.Listeners;
 import dev.sockeye.support.Http;
 import dev.sockeye.support.StubServer;
 import dev.sockeye.support.TcpClient;
@@ -90,7 +90,7 @@ class RelayTests {
 	}
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@Autowired
 	MeterRegistry registry;

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.listener.Listeners;
 import dev.sockeye.support.TcpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SeedBehaviourTests {
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@TempDir
 	Path temp;

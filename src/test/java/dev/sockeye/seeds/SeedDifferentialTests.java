@@ -12,9 +12,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.sockeye.SockeyeApplication;
-import dev.sockeye.listener.ListenerBootstrap;
-import dev.sockeye.listener.ListenerProperties;
-import dev.sockeye.listener.SockeyeProperties;
+import dev.sockeye.listener.Listeners;
+import dev.sockeye.listener.config.ListenerProperties;
+import dev.sockeye.listener.config.SockeyeProperties;
 import dev.sockeye.support.ExternalTools;
 import dev.sockeye.support.ExternalTools.ProcessResult;
 import org.junit.jupiter.api.Test;
@@ -86,7 +86,7 @@ class SeedDifferentialTests {
 	void profileAnswersEveryClientWithTheBytesAndTheCloseOfThePostsServer(Seed seed) {
 		try (PostServer post = PostServer.start(seed.script, this.temp);
 				ConfigurableApplicationContext sockeye = sockeye(seed.profile, seed.profile)) {
-			int port = sockeye.getBean(ListenerBootstrap.class).port(seed.profile);
+			int port = sockeye.getBean(Listeners.class).port(seed.profile);
 			List<String> message = clients("message", post.port(), port);
 			assertThat(message.get(0)).as("the post's server").isEqualTo(outcome(seed.messageReply, seed.messageEnd));
 			assertThat(message.get(1)).as("Sockeye, client sending a message").isEqualTo(message.get(0));
@@ -102,7 +102,7 @@ class SeedDifferentialTests {
 	void seed003PostsOwnClientPrintsTheSameAgainstTheProfileAsAgainstThePostsServer() {
 		try (PostServer post = PostServer.start("seed003_server.py", this.temp);
 				ConfigurableApplicationContext sockeye = sockeye("seed003", "seed003")) {
-			int port = sockeye.getBean(ListenerBootstrap.class).port("seed003");
+			int port = sockeye.getBean(Listeners.class).port("seed003");
 			assertThat(python("seed003_client.py", post.port()).output()).isEqualTo("Received: Hello, Client!\n");
 			assertThat(python("seed003_client.py", port).output()).isEqualTo("Received: Hello, Client!\n");
 		}
@@ -116,7 +116,7 @@ class SeedDifferentialTests {
 	void seed000AsPrintedNeverGreetsSoTheProfileGreetsAndClosesAsThePostMeans() {
 		try (PostServer printed = PostServer.start("seed000_server.py", this.temp);
 				ConfigurableApplicationContext sockeye = sockeye("seed000", "seed000")) {
-			int port = sockeye.getBean(ListenerBootstrap.class).port("seed000");
+			int port = sockeye.getBean(Listeners.class).port("seed000");
 			List<String> seen = clients("silent", printed.port(), port);
 			assertThat(seen.get(0)).isEqualTo(outcome("", "open"));
 			assertThat(seen.get(1)).isEqualTo(outcome("Hello, World!", "closed"));
@@ -131,7 +131,7 @@ class SeedDifferentialTests {
 	void seed002SelectLoopAsPrintedDiesOfAClientThatClosesWhereTheProfileServesOn() throws Exception {
 		try (PostServer printed = PostServer.start("seed002_select_server.py", this.temp);
 				ConfigurableApplicationContext sockeye = sockeye("seed002-select", "seed002-select")) {
-			int port = sockeye.getBean(ListenerBootstrap.class).port("seed002-select");
+			int port = sockeye.getBean(Listeners.class).port("seed002-select");
 			assertThat(clients("message", printed.port(), port)).containsOnly(outcome("Response", "open"));
 			assertThat(printed.exitsWithin(10_000)).as("the printed select() server died").isTrue();
 			assertThat(printed.output()).containsAnyOf("BrokenPipeError", "ConnectionResetError");
@@ -149,7 +149,7 @@ class SeedDifferentialTests {
 	void readOnceServersAnswerAnEmptyEndOfStreamWhereTheProfileClosesWithoutAReply(Seed seed) {
 		try (PostServer post = PostServer.start(seed.script, this.temp);
 				ConfigurableApplicationContext sockeye = sockeye(seed.profile, seed.profile)) {
-			int port = sockeye.getBean(ListenerBootstrap.class).port(seed.profile);
+			int port = sockeye.getBean(Listeners.class).port(seed.profile);
 			List<String> seen = clients("halfclose", post.port(), port);
 			String emptyReply = seed.messageReply.replace("Hello, Server!", "");
 			assertThat(seen.get(0)).isEqualTo(outcome(emptyReply, "closed"));
@@ -168,7 +168,7 @@ class SeedDifferentialTests {
 		assertThat(environment.getProperty("server.port")).isEqualTo("9080");
 		String[] names = ports.keySet().toArray(String[]::new);
 		try (ConfigurableApplicationContext sockeye = sockeye("seeds", names)) {
-			ListenerBootstrap listeners = sockeye.getBean(ListenerBootstrap.class);
+			Listeners listeners = sockeye.getBean(Listeners.class);
 			assertThat(listeners.listeners().keySet()).containsExactlyInAnyOrder(names);
 			assertThat(clients("message", listeners.port("seed000"), listeners.port("seed001"),
 					listeners.port("seed002-blocking"), listeners.port("seed002-select"),

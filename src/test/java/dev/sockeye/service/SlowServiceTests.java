@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.listener.Listeners;
 import dev.sockeye.support.TcpClient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,7 +37,7 @@ class SlowServiceTests {
 	static final int CLIENTS = 100;
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@ParameterizedTest
 	@ValueSource(strings = { "nio", "blocking" })

@@ -7,7 +7,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import dev.sockeye.listener.ListenerBootstrap;
+import dev.sockeye.listener.Listeners;
 import dev.sockeye.support.TcpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class UserServiceTests {
 
 	@Autowired
-	ListenerBootstrap listeners;
+	Listeners listeners;
 
 	@Autowired
 	BlockingQueue<String> sunk;

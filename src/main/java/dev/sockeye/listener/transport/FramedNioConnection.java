@@ -1,0 +1,439 @@
+package dev.sockeye.listener.transport;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
+
+import dev.sockeye.framing.FrameBuffer;
+import dev.sockeye.framing.FramingException;
+import dev.sockeye.metrics.CloseReason;
+import dev.sockeye.tls.NonBlockingTls;
+import dev.sockeye.listener.connection.ConnectionStats;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.ip.tcp.connection.TcpListener;
+import org.springframework.integration.ip.tcp.connection.TcpNioConnection;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+
+/**
+ * An NIO connection that frames its input where it reads it. Spring Integration's own NIO
+ * connection copies every read into a pipe and frames it on a second thread, a byte per
+ * lock; this one reads into the connection's {@link FrameBuffer}, decodes every complete
+ * frame and passes each to the listener on the reading thread, in order. Replies are
+ * framed into one array and written without blocking; what a slow reader's socket does
+ * not take is queued (bounded) and finished by the listener's {@link WriteFlusher}. On a
+ * TLS listener the same happens to the decrypted bytes and the encrypted replies, through
+ * {@link NonBlockingTls}.
+ */
+final class FramedNioConnection extends TcpNioConnection implements FramedConnection {
+
+	private final SocketChannel channel;
+
+	private final ConnectionCore core;
+
+	private final ListenerWire wire;
+
+	private final ConnectionStats stats;
+
+	private final Lock sendLock = new ReentrantLock();
+
+	private final AtomicBoolean closeStarted = new AtomicBoolean();
+
+	private final ReplyQueue queued;
+
+	private final NonBlockingTls tls;
+
+	/**
+	 * The TLS handshake has finished and the greeting is still to be sent; on the reading
+	 * thread only.
+	 */
+	private boolean greetingDue;
+
+	/**
+	 * Close once everything queued is written: the greeting of a listener that closes
+	 * after it.
+	 */
+	private boolean closeWhenFlushed;
+
+	/** The listener closes after its greeting: input is not handed to the service. */
+	private volatile boolean ignoreInput;
+
+	private volatile SelectionKey key;
+
+	private FrameBuffer buffer;
+
+	private byte[] payload;
+
+	FramedNioConnection(SocketChannel channel, boolean server, boolean lookupHost, ApplicationEventPublisher publisher,
+			String factoryName, ListenerWire wire) {
+		super(channel, server, lookupHost, publisher, factoryName);
+		this.channel = channel;
+		this.core = new ConnectionCore(this, wire);
+		this.wire = wire;
+		this.stats = this.core.stats();
+		this.queued = new ReplyQueue(wire.maxQueuedBytes(), this.stats);
+		this.tls = (wire.tls() != null) ? tls(channel, wire) : null;
+	}
+
+	private NonBlockingTls tls(SocketChannel channel, ListenerWire wire) {
+		this.stats.handshakeStarted();
+		try {
+			return new NonBlockingTls(wire.tls().newEngine(getHostAddress(), getPort()), this.sendLock,
+					this::handshakeFinished);
+		}
+		catch (IOException ex) {
+			throw new java.io.UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * @param key the connection's key with the listener's selector
+	 */
+	void registered(SelectionKey key) {
+		this.key = key;
+	}
+
+	/** Publishes the connection's open event, as Spring Integration's own accept does. */
+	void publishOpened() {
+		publishConnectionOpenEvent();
+	}
+
+	/**
+	 * Sends the listener's greeting, if it has one, once the connection is set up: right
+	 * away on plain TCP, after the handshake on TLS. Called by the selector thread once
+	 * the connection is registered.
+	 */
+	void greet() {
+		if (this.wire.greeting() != null && this.tls == null) {
+			sendGreeting(this.wire.greeting());
+		}
+	}
+
+	private void handshakeFinished() {
+		this.stats.handshakeFinished();
+		this.greetingDue = this.wire.greeting() != null;
+	}
+
+	/**
+	 * On TLS, the greeting goes out after the handshake and before any reply to what came
+	 * with its last flight.
+	 */
+	private void greetIfDue() {
+		if (this.greetingDue) {
+			this.greetingDue = false;
+			sendGreeting(this.wire.greeting());
+		}
+	}
+
+	private void sendGreeting(Greeting greeting) {
+		if (greeting.thenClose()) {
+			this.ignoreInput = true;
+		}
+		boolean flushed;
+		this.sendLock.lock();
+		try {
+			if (this.tls != null) {
+				this.tls.write(ByteBuffer.wrap(greeting.frame()), this::writeOrQueueCopy);
+			}
+			else {
+				// the frame is shared by every connection and never written to, so a
+				// queued rest needs no copy
+				writeOrQueue(ByteBuffer.wrap(greeting.frame()), true, false);
+			}
+			flushed = this.queued.isEmpty();
+			this.closeWhenFlushed = greeting.thenClose() && !flushed;
+		}
+		catch (IOException ex) {
+			this.wire.errors().io(this.stats, ex);
+			closeConnection(true);
+			return;
+		}
+		finally {
+			this.sendLock.unlock();
+		}
+		if (greeting.thenClose() && flushed) {
+			this.stats.closing(CloseReason.GREETING);
+			closeConnection(false);
+		}
+	}
+
+	@Override
+	public void readPacket() {
+		FrameBuffer input = this.buffer;
+		if (input == null) {
+			input = this.wire.newBuffer();
+			this.buffer = input;
+		}
+		try {
+			int read;
+			if (this.tls != null) {
+				read = this.tls.read(this.channel, this::decrypted, this::writeOrQueueCopy);
+				greetIfDue();
+				if (read > 0) {
+					this.stats.received(read);
+					if (this.tls.hasPartialRecord() && !this.tls.isHandshaking()) {
+						// a record sent a byte at a time is a slowloris too
+						this.stats.partialFrame(true, false);
+					}
+				}
+			}
+			else {
+				if (!input.hasRoom()) {
+					throw new FramingException(FramingException.Kind.OVERSIZE, "Input buffer full");
+				}
+				read = this.channel.read(input.writableView());
+				if (read > 0) {
+					input.written(read);
+					this.stats.received(read);
+					decodeAll(input);
+				}
+			}
+			if (read < 0) {
+				byte[] last = this.wire.codec().decodeAtEndOfStream(input);
+				if (last != null) {
+					dispatch(last);
+				}
+				this.stats.closing(CloseReason.CLIENT);
+				closeConnection(false);
+			}
+		}
+		catch (FramingException ex) {
+			byte[] reply = this.core.badInput(ex);
+			if (reply != null) {
+				sendBeforeClose(reply);
+			}
+			closeConnection(true);
+		}
+		catch (javax.net.ssl.SSLException ex) {
+			this.wire.errors().tls(this.stats, ex);
+			closeConnection(true);
+		}
+		catch (IOException ex) {
+			this.wire.errors().io(this.stats, ex);
+			closeConnection(true);
+		}
+	}
+
+	/** Takes decrypted bytes into the frame buffer, decoding as it fills. */
+	private void decrypted(ByteBuffer plain) throws FramingException {
+		greetIfDue();
+		FrameBuffer input = this.buffer;
+		while (plain.hasRemaining()) {
+			if (!input.hasRoom()) {
+				throw new FramingException(FramingException.Kind.OVERSIZE, "Input buffer full");
+			}
+			ByteBuffer room = input.writableView();
+			int count = Math.min(room.remaining(), plain.remaining());
+			room.put(room.position(), plain, plain.position(), count);
+			plain.position(plain.position() + count);
+			input.written(count);
+			decodeAll(input);
+		}
+	}
+
+	private void decodeAll(FrameBuffer input) throws FramingException {
+		byte[] frame;
+		boolean completed = false;
+		this.stats.busy(true);
+		try {
+			while (isOpen() && (frame = this.wire.codec().decode(input)) != null) {
+				completed = true;
+				dispatch(frame);
+			}
+		}
+		finally {
+			this.stats.partialFrame(input.readable() > 0, completed);
+			this.stats.busy(false);
+		}
+	}
+
+	/** Best effort, never blocking: the connection is closed right after. */
+	private void sendBeforeClose(byte[] reply) {
+		this.sendLock.lock();
+		try {
+			if (!this.queued.isEmpty()) {
+				return;
+			}
+			if (this.tls != null) {
+				this.tls.write(ByteBuffer.wrap(reply), (records, end) -> this.channel.write(records));
+			}
+			else {
+				this.channel.write(ByteBuffer.wrap(reply));
+			}
+		}
+		catch (IOException ex) {
+			// the client is gone already
+		}
+		finally {
+			this.sendLock.unlock();
+		}
+	}
+
+	private void dispatch(byte[] frame) {
+		if (this.ignoreInput) {
+			return;
+		}
+		this.stats.messageReceived();
+		this.payload = frame;
+		Message<?> message = getMapper().toMessage(this);
+		this.payload = null;
+		TcpListener listener = getListener();
+		if (message != null && listener != null) {
+			try {
+				listener.onMessage(message);
+			}
+			catch (RuntimeException ex) {
+				this.wire.errors().dispatch(getConnectionId(), ex);
+			}
+		}
+	}
+
+	@Override
+	public Object getPayload() {
+		return this.payload;
+	}
+
+	@Override
+	public void run() {
+		// frames are decoded in readPacket(); Spring Integration's assembler thread is
+		// not used
+	}
+
+	@Override
+	public void send(Message<?> message) {
+		byte[] frame = this.core.replyFrame(message);
+		this.sendLock.lock();
+		try {
+			if (this.tls != null) {
+				this.tls.write(ByteBuffer.wrap(frame), this::writeOrQueueCopy);
+			}
+			else {
+				writeOrQueue(ByteBuffer.wrap(frame), true, false);
+			}
+		}
+		catch (IOException ex) {
+			this.core.sendFailed(message, ex, () -> closeConnection(true));
+		}
+		finally {
+			this.sendLock.unlock();
+		}
+	}
+
+	private void writeOrQueueCopy(ByteBuffer records, boolean endOfMessage) throws IOException {
+		writeOrQueue(records, endOfMessage, true);
+	}
+
+	/**
+	 * Writes what the socket takes now and queues the rest behind anything already
+	 * queued; call with the send lock.
+	 */
+	private void writeOrQueue(ByteBuffer bytes, boolean endOfMessage, boolean copy) throws IOException {
+		switch (this.queued.write(this.channel, bytes, endOfMessage, copy)) {
+			case BLOCKED -> {
+				this.stats.writeBlocked();
+				this.wire.flusher().flushLater(this);
+			}
+			case OVERFLOW -> {
+				this.wire.errors().slowReader(this.stats, this.queued.bytes());
+				abort();
+			}
+			default -> {
+			}
+		}
+	}
+
+	/**
+	 * Writes queued replies as far as the socket takes them; called by the
+	 * {@link WriteFlusher} when it is writable.
+	 * @return true when nothing is left queued (or the connection is closed)
+	 */
+	boolean flushQueued() {
+		boolean closeNow;
+		this.sendLock.lock();
+		try {
+			if (!this.queued.flush(this.channel)) {
+				return false;
+			}
+			this.stats.writeDrained();
+			closeNow = this.closeWhenFlushed;
+		}
+		catch (IOException ex) {
+			this.wire.errors().io(this.stats, ex);
+			closeConnection(true);
+			return true;
+		}
+		finally {
+			this.sendLock.unlock();
+		}
+		if (closeNow) {
+			this.stats.closing(CloseReason.GREETING);
+			closeConnection(false);
+		}
+		return true;
+	}
+
+	SocketChannel channel() {
+		return this.channel;
+	}
+
+	@Override
+	public void close() {
+		if (this.closeStarted.getAndSet(true)) {
+			// closed already: Spring Integration closes again as it drops the connection
+			// from its map
+			return;
+		}
+		if (this.tls != null && isOpen()) {
+			closeTls();
+		}
+		super.close();
+		// a registered non-blocking channel keeps its socket open until its selectors
+		// deregister it: wake them, so
+		// that a close from another thread (a timeout, the endpoint, a drain) takes
+		// effect now, not at the next I/O
+		SelectionKey registered = this.key;
+		if (registered != null) {
+			registered.selector().wakeup();
+		}
+		if (!this.queued.isEmpty()) {
+			this.wire.flusher().wakeup();
+		}
+		this.wire.connections().closed(this.stats);
+	}
+
+	@Override
+	public void abort() {
+		ConnectionCore.abort(this.channel.socket(), this::close);
+	}
+
+	/** Says close_notify when nothing is queued before it; never waits for the socket. */
+	private void closeTls() {
+		if (!this.sendLock.tryLock()) {
+			return;
+		}
+		try {
+			if (this.queued.isEmpty()) {
+				this.tls.close((records, end) -> this.channel.write(records));
+			}
+		}
+		finally {
+			this.sendLock.unlock();
+		}
+	}
+
+	@Override
+	public javax.net.ssl.SSLSession getSslSession() {
+		return (this.tls != null) ? this.tls.engine().getSession() : null;
+	}
+
+	@Override
+	public MessageHeaders messageHeaders() {
+		return this.core.messageHeaders();
+	}
+
+}

@@ -1,0 +1,37 @@
+package dev.sockeye.listener.transport;
+
+import dev.sockeye.framing.FrameBuffer;
+import dev.sockeye.framing.FrameCodec;
+import dev.sockeye.tls.ServerTls;
+import dev.sockeye.listener.connection.ConnectionErrors;
+import dev.sockeye.listener.connection.ListenerConnections;
+
+/**
+ * What every connection of one listener shares, NIO or blocking: how requests are framed,
+ * how replies are framed, and where their errors are reported.
+ *
+ * @param codec frames requests
+ * @param replyCodec frames replies
+ * @param errors reports bad input and failures
+ * @param connections the listener's open connections
+ * @param flusher writes the replies of slow readers, on NIO listeners ({@code null} on
+ * blocking ones)
+ * @param maxQueuedBytes the most reply bytes a connection may have waiting for its client
+ * to read
+ * @param badInputReply the framed reply sent before closing a connection for bad input,
+ * or {@code null}
+ * @param greeting what each connection is sent once it is set up, or {@code null} for
+ * nothing
+ * @param tls the listener's TLS, or {@code null} for plain TCP
+ */
+record ListenerWire(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors, ListenerConnections connections,
+		WriteFlusher flusher, long maxQueuedBytes, byte[] badInputReply, Greeting greeting, ServerTls tls) {
+
+	/**
+	 * @return a fresh input buffer for one connection
+	 */
+	FrameBuffer newBuffer() {
+		return this.codec.newBuffer();
+	}
+
+}
