@@ -12,14 +12,19 @@ import java.util.List;
 import java.util.Locale;
 
 import dev.sockeye.bench.BenchOptions.UsageException;
+import dev.sockeye.bench.load.BenchWorker;
+import dev.sockeye.bench.load.Coordinator;
+import dev.sockeye.bench.load.LoadSettings;
+import dev.sockeye.bench.load.Results;
+import dev.sockeye.bench.wire.BenchFrames;
 import dev.sockeye.tls.ClientTls;
 import org.HdrHistogram.Histogram;
 
 /**
- * {@code sockeye bench}: a load generator for request-reply TCP servers. Plain Java, no
- * Spring context: one selector thread by default (see {@link BenchWorker}) drives every
- * connection, checks every reply byte for byte and records latencies in an HdrHistogram;
- * at the end it prints a table, and optionally writes the same figures as JSON.
+ * {@code sockeye bench}, a load generator for request-reply TCP servers, in plain Java so
+ * that it runs without a Spring context: its workers drive the connections, check every
+ * reply byte for byte and record latencies; at the end it prints a table, and optionally
+ * writes the same figures as JSON.
  * <p>
  * Exit codes: 0 when every reply was right and nothing failed, 1 on errors, mismatches or
  * lost connections, 2 on a usage error, 3 when no connection could be made.
@@ -127,15 +132,18 @@ public final class BenchCommand {
 			BenchFrames frames = new BenchFrames(o.framing(), o.size(), o.expectPrefix());
 			long warmup = o.warmup().toNanos();
 			long duration = o.duration().toNanos();
-			BenchWorker.Coordinator coordinator = new BenchWorker.Coordinator(o.threads(), warmup, duration,
-					BenchReport.duration(o.connectTimeout().toNanos()));
+			Coordinator coordinator = new Coordinator(o.threads());
+			LoadSettings settings = new LoadSettings(o.host(), o.port(), o.target(), o.connections(), o.depth(),
+					o.openLoop() ? o.rate() : 0, o.outstandingLimit(), o.connectTimeout().toNanos(),
+					BenchReport.duration(o.connectTimeout().toNanos()), warmup, duration);
 			List<BenchWorker> workers = new ArrayList<>();
 			List<Thread> threads = new ArrayList<>();
 			int firstId = 0;
 			try {
 				for (int t = 0; t < o.threads(); t++) {
 					int count = o.connections() / o.threads() + ((t < o.connections() % o.threads()) ? 1 : 0);
-					workers.add(new BenchWorker(coordinator, address, tls, frames, firstId, count, o, this.progress));
+					workers.add(new BenchWorker(coordinator, address, tls, frames, firstId, count, settings,
+							this.progress));
 					firstId += count;
 				}
 			}
@@ -152,13 +160,13 @@ public final class BenchCommand {
 			coordinator.awaitConnected();
 			int connected = 0;
 			for (BenchWorker worker : workers) {
-				connected += worker.connected;
+				connected += worker.results().connected();
 			}
 			if (connected == 0) {
 				coordinator.start(-1);
 				join(threads);
 				String cause = workers.stream()
-					.map((w) -> w.firstError)
+					.map((w) -> w.results().firstError())
 					.filter((e) -> e != null)
 					.findFirst()
 					.orElse("no connection");
@@ -200,10 +208,10 @@ public final class BenchCommand {
 		 * Waits for the workers to finish, printing a progress line every second on a
 		 * terminal.
 		 */
-		private void watch(BenchWorker.Coordinator coordinator, List<BenchWorker> workers, long start, long warmup)
+		private void watch(Coordinator coordinator, List<BenchWorker> workers, long start, long warmup)
 				throws InterruptedException {
 			Histogram[] recycled = new Histogram[workers.size()];
-			Histogram second = new Histogram(BenchWorker.HIGHEST_LATENCY, 3);
+			Histogram second = new Histogram(Results.HIGHEST_LATENCY, 3);
 			long lastCompleted = 0;
 			long lastTick = start;
 			long tick = start + SECOND;
@@ -223,13 +231,13 @@ public final class BenchCommand {
 				long mismatches = 0;
 				long lost = 0;
 				for (int i = 0; i < workers.size(); i++) {
-					BenchWorker worker = workers.get(i);
-					recycled[i] = worker.recent.getIntervalHistogram(recycled[i]);
+					Results worker = workers.get(i).results();
+					recycled[i] = worker.recent().getIntervalHistogram(recycled[i]);
 					second.add(recycled[i]);
-					completed += worker.publishedCompleted;
-					errors += worker.publishedErrors;
-					mismatches += worker.publishedMismatches;
-					lost += worker.publishedLost;
+					completed += worker.publishedCompleted();
+					errors += worker.publishedErrors();
+					mismatches += worker.publishedMismatches();
+					lost += worker.publishedLost();
 				}
 				double rate = (completed - lastCompleted) * 1e9 / Math.max(now - lastTick, 1);
 				this.out.printf(Locale.ROOT, "%6.1fs  %10.0f req/s  p99 %9s  errors %d  mismatches %d  lost %d%s%n",
@@ -243,7 +251,7 @@ public final class BenchCommand {
 		}
 
 		private BenchReport report(List<BenchWorker> workers, long measureAt, long duration) {
-			Histogram latency = new Histogram(BenchWorker.HIGHEST_LATENCY, 3);
+			Histogram latency = new Histogram(Results.HIGHEST_LATENCY, 3);
 			long requests = 0;
 			long errors = 0;
 			long skipped = 0;
@@ -256,24 +264,25 @@ public final class BenchCommand {
 			String firstError = null;
 			String tls = null;
 			String protocol = null;
-			for (BenchWorker worker : workers) {
-				if (protocol == null && worker.tlsProtocol != null) {
-					protocol = worker.tlsProtocol;
-					tls = protocol + ", " + worker.tlsCipherSuite
-							+ (worker.tlsClientCertificate ? ", client certificate sent" : "");
+			for (BenchWorker each : workers) {
+				Results worker = each.results();
+				if (protocol == null && worker.tlsProtocol() != null) {
+					protocol = worker.tlsProtocol();
+					tls = protocol + ", " + worker.tlsCipherSuite()
+							+ (worker.tlsClientCertificate() ? ", client certificate sent" : "");
 				}
-				latency.add(worker.latency);
-				requests += worker.requests;
-				errors += worker.errors;
-				skipped += worker.skipped;
-				unanswered += worker.unanswered;
-				connectFailures += worker.connectFailures;
-				writeFailures += worker.writeFailures;
-				mismatches += worker.mismatches;
-				lost += worker.lost;
-				finishedAt = Math.max(finishedAt, worker.finishedAt);
+				latency.add(worker.latency());
+				requests += worker.requests();
+				errors += worker.errors();
+				skipped += worker.skipped();
+				unanswered += worker.unanswered();
+				connectFailures += worker.connectFailures();
+				writeFailures += worker.writeFailures();
+				mismatches += worker.mismatches();
+				lost += worker.lost();
+				finishedAt = Math.max(finishedAt, worker.finishedAt());
 				if (firstError == null) {
-					firstError = worker.firstError;
+					firstError = worker.firstError();
 				}
 			}
 			long measured = Math.max(0, Math.min(finishedAt, measureAt + duration) - measureAt);

@@ -21,6 +21,7 @@ import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.sockeye.bench.wire.BenchFrames;
 import dev.sockeye.framing.FrameBuffer;
 import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.framing.Framing;

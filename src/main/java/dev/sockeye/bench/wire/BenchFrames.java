@@ -1,4 +1,4 @@
-package dev.sockeye.bench;
+package dev.sockeye.bench.wire;
 
 import java.nio.ByteBuffer;
 
@@ -7,15 +7,10 @@ import dev.sockeye.framing.Framing;
 import dev.sockeye.framing.FramingException;
 
 /**
- * The request and expected reply frames of one run. Every request payload is {@code size}
- * bytes: a 16-hex-digit tag (the connection number in the top 24 bits, the connection's
- * request sequence number below; only its last {@code size} digits when the payload is
- * shorter) followed by a fixed filler of lower-case letters, so that no payload holds a
- * CR, LF, NUL, STX or ETX byte and every one is different. Requests are written from a
- * template with only the tag changed; replies are compared byte for byte with a template
- * of {@code prefix + request}, framed.
+ * The request and expected reply frames of one run, so that requests are written and
+ * replies checked from templates with only a tag changed.
  */
-final class BenchFrames {
+public final class BenchFrames {
 
 	static final int TAG_DIGITS = 16;
 
@@ -46,9 +41,9 @@ final class BenchFrames {
 	final boolean crlf;
 
 	/** The request frame, tag digits to be filled in at {@link #requestTag}. */
-	final byte[] request;
+	public final byte[] request;
 
-	final int requestTag;
+	public final int requestTag;
 
 	/** The expected reply frame, tag digits to be filled in at {@link #replyTag}. */
 	final byte[] reply;
@@ -58,7 +53,12 @@ final class BenchFrames {
 	/** Length of a reply payload: the prefix and the request payload. */
 	final int replyPayload;
 
-	BenchFrames(Framing framing, int size, byte[] prefix) {
+	/**
+	 * @param framing how requests and replies are framed
+	 * @param size bytes per request payload
+	 * @param prefix what each reply carries before the echoed request
+	 */
+	public BenchFrames(Framing framing, int size, byte[] prefix) {
 		this.framing = framing;
 		this.size = size;
 		this.digits = Math.min(TAG_DIGITS, size);
@@ -97,6 +97,9 @@ final class BenchFrames {
 	}
 
 	/**
+	 * A payload is a 16-hex-digit tag (only its last {@code size} digits when shorter)
+	 * followed by a fixed filler of lower-case letters, so that no payload holds a CR,
+	 * LF, NUL, STX or ETX byte and every one is different.
 	 * @return a payload with the tag digits all zero
 	 */
 	static byte[] payload(int size) {
@@ -108,14 +111,15 @@ final class BenchFrames {
 	}
 
 	/**
-	 * @return the tag of a connection's request
+	 * @return the tag of a connection's request: the connection number in the top 24
+	 * bits, the connection's request sequence number below
 	 */
-	static long tag(int connection, long sequence) {
+	public static long tag(int connection, long sequence) {
 		return ((long) connection << 40) | sequence;
 	}
 
 	/** Writes the last {@link #digits} hex digits of a tag at {@code offset}. */
-	void putTag(ByteBuffer buffer, int offset, long tag) {
+	public void putTag(ByteBuffer buffer, int offset, long tag) {
 		long value = tag;
 		for (int i = offset + this.digits - 1; i >= offset; i--) {
 			buffer.put(i, HEX[(int) value & 15]);
