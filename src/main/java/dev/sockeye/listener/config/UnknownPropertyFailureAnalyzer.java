@@ -48,8 +48,10 @@ final class UnknownPropertyFailureAnalyzer extends AbstractFailureAnalyzer<Unbou
 			suggest(property.getName())
 				.ifPresent((suggestion) -> description.append(": did you mean ").append(suggestion).append('?'));
 		}
-		return new FailureAnalysis(description.toString(), "Correct the property's name (the README's configuration"
-				+ " reference lists every Sockeye property), or remove it.", cause);
+		return new FailureAnalysis(description.toString(),
+				"Correct the property's name (docs/configuration.md in Sockeye's repository"
+						+ " lists every Sockeye property), or remove it.",
+				cause);
 	}
 
 	@Override

@@ -88,19 +88,20 @@ public final class TimeoutSweeper implements Runnable {
 	 * @param connections its open connections
 	 */
 	public TimeoutSweeper(String listener, ListenerProperties properties, ListenerConnections connections) {
-		this(listener, properties, connections, InstantSource.system());
+		this(listener, connections, properties.messageTimeout(), properties.writeTimeout(), properties.idleTimeout(),
+				properties.tls().enabled() ? properties.handshakeTimeout() : Duration.ZERO, InstantSource.system());
 	}
 
-	TimeoutSweeper(String listener, ListenerProperties properties, ListenerConnections connections,
-			InstantSource clock) {
+	TimeoutSweeper(String listener, ListenerConnections connections, Duration messageTimeout, Duration writeTimeout,
+			Duration idleTimeout, Duration handshakeTimeout, InstantSource clock) {
 		this.listener = listener;
 		this.clock = clock;
 		this.connections = connections;
 		this.metrics = connections.metrics();
-		this.messageTimeout = properties.messageTimeout().toMillis();
-		this.writeTimeout = properties.writeTimeout().toMillis();
-		this.idleTimeout = properties.idleTimeout().toMillis();
-		this.handshakeTimeout = properties.tls().enabled() ? properties.handshakeTimeout().toMillis() : 0;
+		this.messageTimeout = messageTimeout.toMillis();
+		this.writeTimeout = writeTimeout.toMillis();
+		this.idleTimeout = idleTimeout.toMillis();
+		this.handshakeTimeout = handshakeTimeout.toMillis();
 	}
 
 	/**

@@ -21,7 +21,7 @@ import static dev.sockeye.framing.Frames.oneByteChunks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code crlf}, {@code lf}, {@code null} and {@code stx-etx}. */
-class DelimiterCodecTest {
+class DelimiterCodecTests {
 
 	/**
 	 * Above {@link FrameBuffer#INITIAL_CAPACITY}, so that reaching the limit makes the

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE;
 
-class FrameDeserializerTest {
+class FrameDeserializerTests {
 
 	@ParameterizedTest
 	@EnumSource(value = Framing.class, names = { "RAW", "NONE" }, mode = EXCLUDE)

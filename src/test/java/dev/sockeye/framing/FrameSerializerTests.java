@@ -17,7 +17,7 @@ import static dev.sockeye.framing.Frames.bytes;
 import static dev.sockeye.framing.Frames.framingError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class FrameSerializerTest {
+class FrameSerializerTests {
 
 	@ParameterizedTest
 	@EnumSource(Framing.class)

@@ -21,7 +21,7 @@ import static dev.sockeye.framing.Frames.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code length-header-1}, {@code length-header-2} and {@code length-header-4}. */
-class LengthHeaderCodecTest {
+class LengthHeaderCodecTests {
 
 	private static final int MAX = 64 * 1024;
 

@@ -15,7 +15,7 @@ import static dev.sockeye.framing.Frames.framingError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code raw} and {@code none}. */
-class UnframedCodecTest {
+class UnframedCodecTests {
 
 	private static final int MAX = 1000;
 

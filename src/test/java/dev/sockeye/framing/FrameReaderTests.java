@@ -19,7 +19,7 @@ import static dev.sockeye.framing.Frames.framingError;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-class FrameReaderTest {
+class FrameReaderTests {
 
 	@Test
 	void returnsFramesInOrderThenEndOfStreamBetweenFrames() throws IOException {

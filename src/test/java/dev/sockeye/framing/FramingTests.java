@@ -30,7 +30,7 @@ import static org.junit.jupiter.params.provider.EnumSource.Mode.INCLUDE;
  * cut into reads. {@code raw} and {@code none} carry no frame boundaries and have their
  * own versions of the properties.
  */
-class FramingTest {
+class FramingTests {
 
 	/**
 	 * Above {@link FrameBuffer#INITIAL_CAPACITY}, so that a max-size frame makes the
