@@ -92,8 +92,17 @@ class SeedDifferentialTests {
 			assertThat(message.get(1)).as("Sockeye, client sending a message").isEqualTo(message.get(0));
 			for (String kind : List.of("silent", "split", "many")) {
 				List<String> seen = clients(kind, post.port(), port);
-				assertThat(seen.get(0)).as("the post's server, %s client", kind).doesNotContain("error");
-				assertThat(seen.get(1)).as("Sockeye, %s client", kind).isEqualTo(seen.get(0));
+				String reference = seen.get(0);
+				// the posts' one-at-a-time servers (backlog 5) sometimes leave all 200
+				// clients
+				// unanswered on a loaded machine: ask the reference again before calling
+				// it a
+				// difference
+				for (int retry = 0; retry < 2 && "many".equals(kind) && !reference.equals(seen.get(1)); retry++) {
+					reference = clients(kind, post.port()).get(0);
+				}
+				assertThat(reference).as("the post's server, %s client", kind).doesNotContain("error");
+				assertThat(seen.get(1)).as("Sockeye, %s client", kind).isEqualTo(reference);
 			}
 		}
 	}

@@ -62,16 +62,18 @@ public final class Admission {
 	 * @param metrics its meters
 	 */
 	public Admission(String listener, ListenerProperties properties, ListenerMetrics metrics) {
-		this(listener, properties, metrics, InstantSource.system());
+		this(listener, properties.maxConnections(), properties.maxConnectionsPerClient(), properties.allow(),
+				properties.deny(), metrics, InstantSource.system());
 	}
 
-	Admission(String listener, ListenerProperties properties, ListenerMetrics metrics, InstantSource clock) {
+	Admission(String listener, int maxConnections, int maxPerClient, List<String> allow, List<String> deny,
+			ListenerMetrics metrics, InstantSource clock) {
 		this.clock = clock;
 		this.listener = listener;
-		this.maxConnections = properties.maxConnections();
-		this.maxPerClient = properties.maxConnectionsPerClient();
-		this.allow = properties.allow().stream().map(Cidr::parse).toList();
-		this.deny = properties.deny().stream().map(Cidr::parse).toList();
+		this.maxConnections = maxConnections;
+		this.maxPerClient = maxPerClient;
+		this.allow = allow.stream().map(Cidr::parse).toList();
+		this.deny = deny.stream().map(Cidr::parse).toList();
 		this.metrics = metrics;
 		for (String reason : List.of(MAX_CONNECTIONS, MAX_CONNECTIONS_PER_CLIENT, DENIED)) {
 			metrics.rejectedCounter(reason);
