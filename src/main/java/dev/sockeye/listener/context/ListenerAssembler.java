@@ -97,11 +97,16 @@ final class ListenerAssembler {
 	}
 
 	/**
-	 * Takes a listener's parts down: its flow and connection factory, its service, its
-	 * timeouts.
+	 * Takes a listener's parts down, once: its flow and connection factory, its service,
+	 * its timeouts.
 	 * @param listener the listener
 	 */
 	static void stop(RunningListener listener) {
+		if (!listener.takeDown()) {
+			// a listener that failed to bind was taken down then; a failed start stops
+			// all
+			return;
+		}
 		ListenerServer server = listener.server();
 		if (server != null) {
 			server.stop();

@@ -3,6 +3,7 @@ package dev.sockeye.listener.context;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.sockeye.listener.ConnectionInfo;
 import dev.sockeye.listener.Listener;
@@ -23,6 +24,8 @@ final class RunningListener implements Listener {
 	private final ListenerProperties properties;
 
 	private final List<Runnable> stopActions = new CopyOnWriteArrayList<>();
+
+	private final AtomicBoolean takenDown = new AtomicBoolean();
 
 	private volatile State state = State.STARTING;
 
@@ -112,6 +115,13 @@ final class RunningListener implements Listener {
 
 	ListenerServer server() {
 		return this.server;
+	}
+
+	/**
+	 * @return true the first time only: its parts are taken down once
+	 */
+	boolean takeDown() {
+		return this.takenDown.compareAndSet(false, true);
 	}
 
 	void onStop(Runnable action) {
