@@ -30,7 +30,10 @@ public class ServiceResolver {
 
 	private final ListableBeanFactory beans;
 
-	ServiceResolver(ListableBeanFactory beans) {
+	/**
+	 * @param beans where services are looked up by name
+	 */
+	public ServiceResolver(ListableBeanFactory beans) {
 		this.beans = beans;
 	}
 

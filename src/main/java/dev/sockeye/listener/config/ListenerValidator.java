@@ -179,7 +179,7 @@ public final class ListenerValidator {
 			Cidr.parse(rule);
 		}
 		catch (IllegalArgumentException ex) {
-			problems.add(property + " has " + ex.getMessage() + "; write an address (192.0.2.7, 2001:db8::7) or a"
+			problems.add(property + ": " + ex.getMessage() + "; write an address (192.0.2.7, 2001:db8::7) or a"
 					+ " block (10.0.0.0/8, 2001:db8::/32)");
 		}
 	}

@@ -1,6 +1,5 @@
 package dev.sockeye.listener.connection;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,6 +28,8 @@ public final class ConnectionStats implements ConnectionInfo {
 
 	private final long openedMillis;
 
+	private final long openedTick;
+
 	private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
 
 	private volatile long bytesReceived;
@@ -55,7 +56,8 @@ public final class ConnectionStats implements ConnectionInfo {
 	 */
 	private boolean due;
 
-	ConnectionStats(ConnectionHandle connection, ListenerMetrics metrics, InstantSource clock, int segment) {
+	ConnectionStats(ConnectionHandle connection, ListenerMetrics metrics, InstantSource clock, long openedTick,
+			int segment) {
 		this.connection = connection;
 		this.metrics = metrics;
 		this.clock = clock;
@@ -63,6 +65,7 @@ public final class ConnectionStats implements ConnectionInfo {
 		this.opened = clock.instant();
 		this.openedMillis = this.opened.toEpochMilli();
 		this.lastActivityMillis = this.openedMillis;
+		this.openedTick = openedTick;
 	}
 
 	/**
@@ -209,8 +212,12 @@ public final class ConnectionStats implements ConnectionInfo {
 		return (reason != null) ? reason : otherwise;
 	}
 
-	long openNanos() {
-		return Duration.between(this.opened, this.clock.instant()).toNanos();
+	/**
+	 * @return the monotonic tick it opened at, in nanoseconds: its lifetime is measured
+	 * from it, immune to wall-clock steps
+	 */
+	long openedTick() {
+		return this.openedTick;
 	}
 
 	ConnectionHandle connection() {

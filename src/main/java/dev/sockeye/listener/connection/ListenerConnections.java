@@ -10,11 +10,12 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
+import dev.sockeye.listener.ConnectionInfo;
 import dev.sockeye.metrics.CloseReason;
 import dev.sockeye.metrics.ListenerMetrics;
-import dev.sockeye.listener.ConnectionInfo;
 
 /**
  * The open connections of one listener: registered when accepted, removed (and counted
@@ -42,6 +43,8 @@ public final class ListenerConnections {
 
 	private final InstantSource clock;
 
+	private final LongSupplier ticker;
+
 	private volatile Admission admission;
 
 	/**
@@ -50,18 +53,21 @@ public final class ListenerConnections {
 	 * client's, or the reply's on listeners that close after each reply
 	 */
 	public ListenerConnections(ListenerMetrics metrics, CloseReason defaultCloseReason) {
-		this(metrics, defaultCloseReason, InstantSource.system());
+		this(metrics, defaultCloseReason, InstantSource.system(), System::nanoTime);
 	}
 
 	/**
 	 * @param metrics the listener's meters
 	 * @param defaultCloseReason the reason of a close that nobody explained
-	 * @param clock what the connections' timestamps are read from
+	 * @param clock what the connections' timestamps and deadlines are read from
+	 * @param ticker monotonic nanoseconds, what connection lifetimes are measured in
 	 */
-	ListenerConnections(ListenerMetrics metrics, CloseReason defaultCloseReason, InstantSource clock) {
+	ListenerConnections(ListenerMetrics metrics, CloseReason defaultCloseReason, InstantSource clock,
+			LongSupplier ticker) {
 		this.metrics = metrics;
 		this.defaultCloseReason = defaultCloseReason;
 		this.clock = clock;
+		this.ticker = ticker;
 	}
 
 	/**
@@ -82,7 +88,8 @@ public final class ListenerConnections {
 	 */
 	public ConnectionStats opened(ConnectionHandle connection) {
 		int segment = Math.floorMod(this.opens.getAndIncrement(), SEGMENTS);
-		ConnectionStats stats = new ConnectionStats(connection, this.metrics, this.clock, segment);
+		ConnectionStats stats = new ConnectionStats(connection, this.metrics, this.clock, this.ticker.getAsLong(),
+				segment);
 		this.segments.get(segment).put(connection.getConnectionId(), stats);
 		this.metrics.opened();
 		return stats;
@@ -97,7 +104,8 @@ public final class ListenerConnections {
 			if (current != null) {
 				current.release(stats.remoteAddress());
 			}
-			this.metrics.closed(stats.closeReason(this.defaultCloseReason), stats.openNanos());
+			this.metrics.closed(stats.closeReason(this.defaultCloseReason),
+					this.ticker.getAsLong() - stats.openedTick());
 			this.closedSinceTaken.add(stats.connection());
 		}
 	}

@@ -10,9 +10,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import dev.sockeye.framing.FrameBuffer;
 import dev.sockeye.framing.FramingException;
+import dev.sockeye.listener.connection.ConnectionStats;
 import dev.sockeye.metrics.CloseReason;
 import dev.sockeye.tls.NonBlockingTls;
-import dev.sockeye.listener.connection.ConnectionStats;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpListener;
@@ -25,8 +25,7 @@ import org.springframework.messaging.MessageHeaders;
  * connection copies every read into a pipe and frames it on a second thread, a byte per
  * lock; this one reads into the connection's {@link FrameBuffer}, decodes every complete
  * frame and passes each to the listener on the reading thread, in order. Replies are
- * framed into one array and written without blocking; what a slow reader's socket does
- * not take is queued (bounded) and finished by the listener's {@link WriteFlusher}. On a
+ * framed into one array and written without blocking by its {@link NioReplyWriter}. On a
  * TLS listener the same happens to the decrypted bytes and the encrypted replies, through
  * {@link NonBlockingTls}.
  */
@@ -40,11 +39,9 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	private final ConnectionStats stats;
 
-	private final Lock sendLock = new ReentrantLock();
-
 	private final AtomicBoolean closeStarted = new AtomicBoolean();
 
-	private final ReplyQueue queued;
+	private final NioReplyWriter writer;
 
 	private final NonBlockingTls tls;
 
@@ -53,12 +50,6 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	 * thread only.
 	 */
 	private boolean greetingDue;
-
-	/**
-	 * Close once everything queued is written: the greeting of a listener that closes
-	 * after it.
-	 */
-	private boolean closeWhenFlushed;
 
 	/** The listener closes after its greeting: input is not handed to the service. */
 	private volatile boolean ignoreInput;
@@ -76,14 +67,15 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		this.core = new ConnectionCore(this, wire);
 		this.wire = wire;
 		this.stats = this.core.stats();
-		this.queued = new ReplyQueue(wire.maxQueuedBytes(), this.stats);
-		this.tls = (wire.tls() != null) ? tls(channel, wire) : null;
+		Lock writeLock = new ReentrantLock();
+		this.tls = (wire.tls() != null) ? tls(wire, writeLock) : null;
+		this.writer = new NioReplyWriter(this, channel, wire, this.stats, writeLock, this.tls);
 	}
 
-	private NonBlockingTls tls(SocketChannel channel, ListenerWire wire) {
+	private NonBlockingTls tls(ListenerWire wire, Lock writeLock) {
 		this.stats.handshakeStarted();
 		try {
-			return new NonBlockingTls(wire.tls().newEngine(getHostAddress(), getPort()), this.sendLock,
+			return new NonBlockingTls(wire.tls().newEngine(getHostAddress(), getPort()), writeLock,
 					this::handshakeFinished);
 		}
 		catch (IOException ex) {
@@ -135,26 +127,13 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			this.ignoreInput = true;
 		}
 		boolean flushed;
-		this.sendLock.lock();
 		try {
-			if (this.tls != null) {
-				this.tls.write(ByteBuffer.wrap(greeting.frame()), this::writeOrQueueCopy);
-			}
-			else {
-				// the frame is shared by every connection and never written to, so a
-				// queued rest needs no copy
-				writeOrQueue(ByteBuffer.wrap(greeting.frame()), true, false);
-			}
-			flushed = this.queued.isEmpty();
-			this.closeWhenFlushed = greeting.thenClose() && !flushed;
+			flushed = this.writer.writeGreeting(greeting);
 		}
 		catch (IOException ex) {
 			this.wire.errors().io(this.stats, ex);
 			closeConnection(true);
 			return;
-		}
-		finally {
-			this.sendLock.unlock();
 		}
 		if (greeting.thenClose() && flushed) {
 			this.stats.closing(CloseReason.GREETING);
@@ -172,7 +151,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		try {
 			int read;
 			if (this.tls != null) {
-				read = this.tls.read(this.channel, this::decrypted, this::writeOrQueueCopy);
+				read = this.tls.read(this.channel, this::decrypted, this.writer::writeOrQueueCopy);
 				greetIfDue();
 				if (read > 0) {
 					this.stats.received(read);
@@ -205,7 +184,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		catch (FramingException ex) {
 			byte[] reply = this.core.badInput(ex);
 			if (reply != null) {
-				sendBeforeClose(reply);
+				this.writer.writeBeforeClose(reply);
 			}
 			closeConnection(true);
 		}
@@ -252,28 +231,6 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		}
 	}
 
-	/** Best effort, never blocking: the connection is closed right after. */
-	private void sendBeforeClose(byte[] reply) {
-		this.sendLock.lock();
-		try {
-			if (!this.queued.isEmpty()) {
-				return;
-			}
-			if (this.tls != null) {
-				this.tls.write(ByteBuffer.wrap(reply), (records, end) -> this.channel.write(records));
-			}
-			else {
-				this.channel.write(ByteBuffer.wrap(reply));
-			}
-		}
-		catch (IOException ex) {
-			// the client is gone already
-		}
-		finally {
-			this.sendLock.unlock();
-		}
-	}
-
 	private void dispatch(byte[] frame) {
 		if (this.ignoreInput) {
 			return;
@@ -306,75 +263,19 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	@Override
 	public void send(Message<?> message) {
-		byte[] frame = this.core.replyFrame(message);
-		this.sendLock.lock();
 		try {
-			if (this.tls != null) {
-				this.tls.write(ByteBuffer.wrap(frame), this::writeOrQueueCopy);
-			}
-			else {
-				writeOrQueue(ByteBuffer.wrap(frame), true, false);
-			}
+			this.writer.write(this.core.replyFrame(message));
 		}
 		catch (IOException ex) {
 			this.core.sendFailed(message, ex, () -> closeConnection(true));
 		}
-		finally {
-			this.sendLock.unlock();
-		}
-	}
-
-	private void writeOrQueueCopy(ByteBuffer records, boolean endOfMessage) throws IOException {
-		writeOrQueue(records, endOfMessage, true);
 	}
 
 	/**
-	 * Writes what the socket takes now and queues the rest behind anything already
-	 * queued; call with the send lock.
+	 * The writer closes the connection when a write fails or a closing greeting is out.
 	 */
-	private void writeOrQueue(ByteBuffer bytes, boolean endOfMessage, boolean copy) throws IOException {
-		switch (this.queued.write(this.channel, bytes, endOfMessage, copy)) {
-			case BLOCKED -> {
-				this.stats.writeBlocked();
-				this.wire.flusher().flushLater(this);
-			}
-			case OVERFLOW -> {
-				this.wire.errors().slowReader(this.stats, this.queued.bytes());
-				abort();
-			}
-			default -> {
-			}
-		}
-	}
-
-	/**
-	 * Writes queued replies as far as the socket takes them; called by the
-	 * {@link WriteFlusher} when it is writable.
-	 * @return true when nothing is left queued (or the connection is closed)
-	 */
-	boolean flushQueued() {
-		boolean closeNow;
-		this.sendLock.lock();
-		try {
-			if (!this.queued.flush(this.channel)) {
-				return false;
-			}
-			this.stats.writeDrained();
-			closeNow = this.closeWhenFlushed;
-		}
-		catch (IOException ex) {
-			this.wire.errors().io(this.stats, ex);
-			closeConnection(true);
-			return true;
-		}
-		finally {
-			this.sendLock.unlock();
-		}
-		if (closeNow) {
-			this.stats.closing(CloseReason.GREETING);
-			closeConnection(false);
-		}
-		return true;
+	void closeAfterWrite(boolean failed) {
+		closeConnection(failed);
 	}
 
 	SocketChannel channel() {
@@ -389,7 +290,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			return;
 		}
 		if (this.tls != null && isOpen()) {
-			closeTls();
+			this.writer.closeTls();
 		}
 		super.close();
 		// a registered non-blocking channel keeps its socket open until its selectors
@@ -400,7 +301,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		if (registered != null) {
 			registered.selector().wakeup();
 		}
-		if (!this.queued.isEmpty()) {
+		if (this.writer.hasQueued()) {
 			this.wire.flusher().wakeup();
 		}
 		this.wire.connections().closed(this.stats);
@@ -409,21 +310,6 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	@Override
 	public void abort() {
 		ConnectionCore.abort(this.channel.socket(), this::close);
-	}
-
-	/** Says close_notify when nothing is queued before it; never waits for the socket. */
-	private void closeTls() {
-		if (!this.sendLock.tryLock()) {
-			return;
-		}
-		try {
-			if (this.queued.isEmpty()) {
-				this.tls.close((records, end) -> this.channel.write(records));
-			}
-		}
-		finally {
-			this.sendLock.unlock();
-		}
 	}
 
 	@Override

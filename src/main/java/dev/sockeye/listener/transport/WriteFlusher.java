@@ -16,7 +16,7 @@ import org.apache.commons.logging.LogFactory;
  * written straight to the socket; whatever does not fit is queued on the connection and
  * this thread, with a selector of its own, writes it when the socket is writable again.
  * So no I/O thread ever blocks on a slow reader, and the queue is bounded per connection
- * (see {@link FramedNioConnection}).
+ * (see {@link NioReplyWriter}).
  */
 final class WriteFlusher implements Runnable {
 
@@ -24,7 +24,7 @@ final class WriteFlusher implements Runnable {
 
 	private final Selector selector;
 
-	private final Queue<FramedNioConnection> waiting = new ConcurrentLinkedQueue<>();
+	private final Queue<NioReplyWriter> waiting = new ConcurrentLinkedQueue<>();
 
 	private final Thread thread;
 
@@ -43,11 +43,11 @@ final class WriteFlusher implements Runnable {
 	}
 
 	/**
-	 * @param connection a connection with queued replies, to be written when its socket
-	 * is writable
+	 * @param writer a connection's writer with queued replies, to be written when its
+	 * socket is writable
 	 */
-	void flushLater(FramedNioConnection connection) {
-		this.waiting.add(connection);
+	void flushLater(NioReplyWriter writer) {
+		this.waiting.add(writer);
 		this.selector.wakeup();
 	}
 
@@ -64,17 +64,17 @@ final class WriteFlusher implements Runnable {
 		while (this.running) {
 			try {
 				this.selector.select(1000);
-				FramedNioConnection connection;
-				while ((connection = this.waiting.poll()) != null) {
+				NioReplyWriter writer;
+				while ((writer = this.waiting.poll()) != null) {
 					try {
-						connection.channel().register(this.selector, SelectionKey.OP_WRITE, connection);
+						writer.channel().register(this.selector, SelectionKey.OP_WRITE, writer);
 					}
 					catch (ClosedChannelException ex) {
 						// closed while waiting
 					}
 				}
 				this.selector.selectedKeys().removeIf((key) -> {
-					FramedNioConnection ready = (FramedNioConnection) key.attachment();
+					NioReplyWriter ready = (NioReplyWriter) key.attachment();
 					if (!key.isValid() || ready.flushQueued()) {
 						key.cancel();
 					}

@@ -1,13 +1,15 @@
 package dev.sockeye.listener.connection;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
 
 import dev.sockeye.metrics.CloseReason;
 import dev.sockeye.metrics.ListenerMetrics;
 import dev.sockeye.metrics.TcpMeterNames;
+import dev.sockeye.support.FakeConnection;
+import dev.sockeye.support.ManualClock;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -23,60 +25,72 @@ class TimeoutSweeperTests {
 	private final ManualClock clock = new ManualClock();
 
 	private final ListenerConnections connections = new ListenerConnections(
-			new ListenerMetrics(this.registry, "t", () -> 0, () -> true), CloseReason.CLIENT, this.clock);
+			new ListenerMetrics(this.registry, "t", () -> 0, () -> true), CloseReason.CLIENT, this.clock,
+			this.clock::nanos);
 
 	private final TimeoutSweeper sweeper = new TimeoutSweeper("t", this.connections, Duration.ofSeconds(1),
 			Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ZERO, this.clock);
 
 	@Test
 	void aFrameLeftIncompleteClosesJustAfterTheMessageTimeout() {
-		FakeConnection slow = open();
-		slow.stats.received(1);
-		slow.stats.partialFrame(true, false);
+		Open slow = open();
+		slow.stats().received(1);
+		slow.stats().partialFrame(true, false);
 		runUntil(1000);
-		assertThat(slow.closed).isFalse();
+		assertThat(slow.connection().closed()).isFalse();
 		runUntil(1002);
-		assertThat(slow.closed).isTrue();
-		assertThat(slow.aborted).isFalse();
+		assertThat(slow.connection().closed()).isTrue();
+		assertThat(slow.connection().aborted()).isFalse();
 		assertThat(closed("message_timeout")).isEqualTo(1);
 	}
 
 	@Test
 	void aFrameCompletedInTimeMovesTheDeadlineToTheNextFrame() {
-		FakeConnection client = open();
-		client.stats.partialFrame(true, false);
+		Open client = open();
+		client.stats().partialFrame(true, false);
 		runUntil(900);
-		client.stats.received(1);
-		client.stats.partialFrame(true, true);
+		client.stats().received(1);
+		client.stats().partialFrame(true, true);
 		runUntil(1800);
-		assertThat(client.closed).isFalse();
+		assertThat(client.connection().closed()).isFalse();
 		runUntil(1902);
-		assertThat(client.closed).isTrue();
+		assertThat(client.connection().closed()).isTrue();
 	}
 
 	@Test
 	void aClientThatDoesNotReadItsRepliesIsResetAfterTheWriteTimeout() {
-		FakeConnection deaf = open();
-		deaf.stats.writeBlocked();
+		Open deaf = open();
+		deaf.stats().writeBlocked();
 		runUntil(2000);
-		assertThat(deaf.closed).isFalse();
+		assertThat(deaf.connection().closed()).isFalse();
 		runUntil(2002);
-		assertThat(deaf.aborted).isTrue();
+		assertThat(deaf.connection().aborted()).isTrue();
 		assertThat(closed("write_timeout")).isEqualTo(1);
 	}
 
 	@Test
 	void aQuietConnectionClosesAfterTheIdleTimeoutAndTrafficPutsItOff() {
-		FakeConnection quiet = open();
-		FakeConnection talker = open();
+		Open quiet = open();
+		Open talker = open();
 		for (long t = 0; t < 10_500; t += 1000) {
 			runUntil(t);
-			talker.stats.received(1);
+			talker.stats().received(1);
 		}
 		runUntil(10_500);
-		assertThat(quiet.closed).isTrue();
-		assertThat(talker.closed).isFalse();
+		assertThat(quiet.connection().closed()).isTrue();
+		assertThat(talker.connection().closed()).isFalse();
 		assertThat(closed("idle")).isEqualTo(1);
+	}
+
+	@Test
+	void aClosedConnectionsLifetimeIsMeasuredOnTheMonotonicTicker() {
+		Open client = open();
+		this.clock.now += 1500;
+		client.connection().close();
+		client.connection().close();
+		Timer lifetime = this.registry.get(TcpMeterNames.CONNECTION_DURATION).timer();
+		assertThat(lifetime.count()).isEqualTo(1);
+		assertThat(lifetime.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1500.0);
 	}
 
 	@Test
@@ -100,80 +114,18 @@ class TimeoutSweeperTests {
 		this.clock.now = end;
 	}
 
-	private FakeConnection open() {
-		FakeConnection connection = new FakeConnection();
-		connection.stats = this.connections.opened(connection);
-		return connection;
+	private Open open() {
+		ConnectionStats[] stats = new ConnectionStats[1];
+		FakeConnection connection = new FakeConnection((closed) -> this.connections.closed(stats[0]));
+		stats[0] = this.connections.opened(connection);
+		return new Open(connection, stats[0]);
 	}
 
 	private double closed(String reason) {
 		return this.registry.get(TcpMeterNames.CONNECTIONS_CLOSED).tag("reason", reason).counter().count();
 	}
 
-	private static final class ManualClock implements InstantSource {
-
-		/** Not 0: a timestamp of 0 means "not started". */
-		static final long START = 1_000_000;
-
-		long now = START;
-
-		@Override
-		public Instant instant() {
-			return Instant.ofEpochMilli(this.now);
-		}
-
-		@Override
-		public long millis() {
-			return this.now;
-		}
-
-	}
-
-	private final class FakeConnection implements ConnectionHandle {
-
-		private static int ids;
-
-		final String id = "c" + (++ids);
-
-		ConnectionStats stats;
-
-		boolean closed;
-
-		boolean aborted;
-
-		@Override
-		public String getConnectionId() {
-			return this.id;
-		}
-
-		@Override
-		public String getHostAddress() {
-			return "127.0.0.1";
-		}
-
-		@Override
-		public int getPort() {
-			return 40000;
-		}
-
-		@Override
-		public boolean isOpen() {
-			return !this.closed;
-		}
-
-		@Override
-		public void close() {
-			if (!this.closed) {
-				this.closed = true;
-				TimeoutSweeperTests.this.connections.closed(this.stats);
-			}
-		}
-
-		@Override
-		public void abort() {
-			this.aborted = true;
-			close();
-		}
+	private record Open(FakeConnection connection, ConnectionStats stats) {
 
 	}
 

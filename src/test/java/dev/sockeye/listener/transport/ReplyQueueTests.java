@@ -5,12 +5,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 
-import dev.sockeye.listener.connection.ConnectionHandle;
 import dev.sockeye.listener.connection.ConnectionStats;
 import dev.sockeye.listener.connection.ListenerConnections;
 import dev.sockeye.listener.transport.ReplyQueue.Outcome;
 import dev.sockeye.metrics.CloseReason;
 import dev.sockeye.metrics.ListenerMetrics;
+import dev.sockeye.support.FakeConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +24,7 @@ class ReplyQueueTests {
 
 	private final ConnectionStats stats = new ListenerConnections(
 			new ListenerMetrics(new SimpleMeterRegistry(), "t", () -> 0, () -> true), CloseReason.CLIENT)
-		.opened(new Handle());
+		.opened(new FakeConnection());
 
 	private final Socket socket = new Socket();
 
@@ -105,38 +105,6 @@ class ReplyQueueTests {
 
 		@Override
 		public void close() {
-		}
-
-	}
-
-	private static final class Handle implements ConnectionHandle {
-
-		@Override
-		public String getConnectionId() {
-			return "c1";
-		}
-
-		@Override
-		public String getHostAddress() {
-			return "127.0.0.1";
-		}
-
-		@Override
-		public int getPort() {
-			return 40000;
-		}
-
-		@Override
-		public boolean isOpen() {
-			return true;
-		}
-
-		@Override
-		public void close() {
-		}
-
-		@Override
-		public void abort() {
 		}
 
 	}

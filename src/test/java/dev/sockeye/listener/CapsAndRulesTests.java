@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 				"sockeye.listeners.not-allowed-nio.port=0", "sockeye.listeners.not-allowed-nio.allow=192.0.2.0/24,::1",
 				"sockeye.listeners.allowed-nio.port=0", "sockeye.listeners.allowed-nio.allow=127.0.0.0/8" })
 @DirtiesContext
-class AdmissionTests {
+class CapsAndRulesTests {
 
 	@Autowired
 	Listeners listeners;
