@@ -11,6 +11,7 @@ import dev.sockeye.listener.Listener;
 import dev.sockeye.listener.Listeners;
 import dev.sockeye.listener.config.ListenerProperties;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -21,9 +22,11 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
  * {@code /actuator/tcp}: the listeners and their connections. {@code GET /actuator/tcp}
  * lists the listeners, {@code GET /actuator/tcp/{listener}} lists a listener's open
  * connections, and {@code DELETE /actuator/tcp/{listener}/{connectionId}} closes one
- * (counted with close reason {@code admin}).
+ * (counted with close reason {@code admin}). Read-only unless
+ * {@code management.endpoint.tcp.access=unrestricted}: closing connections is not for
+ * anyone who reaches the management port.
  */
-@WebEndpoint(id = "tcp")
+@WebEndpoint(id = "tcp", defaultAccess = Access.READ_ONLY)
 public class TcpEndpoint {
 
 	private final Listeners listeners;

@@ -29,7 +29,7 @@ class ListenerDownHealthTests {
 			busy.bind(new InetSocketAddress("0.0.0.0", 0));
 			ConfigurableApplicationContext context = SpringApplication.run(SockeyeApplication.class, "--server.port=0",
 					"--sockeye.fail-on-bind-error=false", "--sockeye.listeners.blocked.port=" + busy.getLocalPort(),
-					"--sockeye.listeners.fine.port=0");
+					"--sockeye.listeners.fine.port=0", "--management.endpoint.health.show-details=always");
 			try {
 				int port = ((WebServerApplicationContext) context).getWebServer().getPort();
 				HttpResponse<String> health = Http.get("http://127.0.0.1:" + port + "/actuator/health");

@@ -22,11 +22,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The default instance's actuator over real HTTP: 10 clients and 100 messages read
- * exactly in Prometheus, the {@code tcp} endpoint lists and closes connections, health
- * reports the listener.
+ * The actuator over real HTTP, opened up as an operator on an internal address would: 10
+ * clients and 100 messages read exactly in Prometheus, the {@code tcp} endpoint lists and
+ * closes connections, health reports the listener with its details.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "sockeye.listeners.echo.port=0")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "sockeye.listeners.echo.port=0", "management.endpoint.tcp.access=unrestricted",
+				"management.endpoint.health.show-details=always" })
 @DirtiesContext
 class TcpEndpointTests {
 

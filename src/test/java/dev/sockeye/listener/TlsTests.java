@@ -176,9 +176,9 @@ class TlsTests {
 			for (TcpClient client : stalled) {
 				assertThat(client.readsToEndWithin(5000)).isTrue();
 			}
-			// handshake-timeout (1 s) after the last connect, with slack for a loaded
-			// build machine
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+			// handshake-timeout (1 s) after the last connect, well before the default
+			// (10 s), with slack for a loaded build machine (3.1 s seen with two builds)
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
 			await().atMost(Duration.ofSeconds(5))
 				.untilAsserted(() -> assertThat(closed(listener, "handshake_timeout")).isEqualTo(1000));
 			assertThat(messages(listener)).isEqualTo(before + 1);

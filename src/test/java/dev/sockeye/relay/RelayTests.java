@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * timing out on an upstream that accepts and never answers. Each scenario has its own
  * listener and upstreams.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "management.endpoint.health.show-details=always")
 @DirtiesContext
 class RelayTests {
 
