@@ -26,8 +26,8 @@ class ArchitectureTests {
 	}
 
 	@Test
-	void framingMetricsAndTlsImportNoOtherSockeyePackage() {
-		for (String leaf : new String[] { "framing", "metrics", "tls" }) {
+	void framingMetricsProxyAndTlsImportNoOtherSockeyePackage() {
+		for (String leaf : new String[] { "framing", "metrics", "proxy", "tls" }) {
 			noClasses().that()
 				.resideInAPackage("dev.sockeye." + leaf + "..")
 				.should()
@@ -45,6 +45,16 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("org.springframework.integration.ip.tcp.connection..")
+			.check(MAIN);
+	}
+
+	@Test
+	void proxyImportsNoSpring() {
+		noClasses().that()
+			.resideInAPackage("dev.sockeye.proxy..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("org.springframework..")
 			.check(MAIN);
 	}
 
