@@ -47,7 +47,16 @@ public enum CloseReason {
 	 */
 	WRITE_TIMEOUT,
 
-	/** A TLS handshake was not complete within the handshake timeout. */
+	/**
+	 * Refused once its PROXY protocol header named a client that the rules or the
+	 * per-client cap do not admit.
+	 */
+	REJECTED,
+
+	/**
+	 * A TLS handshake or a PROXY protocol header was not complete within the handshake
+	 * timeout.
+	 */
 	HANDSHAKE_TIMEOUT;
 
 	/**

@@ -24,7 +24,13 @@ public enum ErrorType {
 	 * A TLS handshake failed or a peer broke TLS (plain text, an untrusted or missing
 	 * certificate, an old protocol).
 	 */
-	TLS;
+	TLS,
+
+	/**
+	 * A PROXY protocol header was malformed, too long or late (a balancer's, or a client
+	 * that is not one).
+	 */
+	PROXY_PROTOCOL;
 
 	/**
 	 * @return the tag value

@@ -63,6 +63,17 @@ public final class NonBlockingTls {
 	}
 
 	/**
+	 * Gives back bytes that were read from the channel before TLS began (those that came
+	 * with a PROXY protocol header): the next {@link #read} takes them first.
+	 * @param early the bytes, at most a TLS record's worth
+	 */
+	public void unread(ByteBuffer early) {
+		if (early.hasRemaining()) {
+			this.pendingInput = ByteBuffer.allocate(early.remaining()).put(early).flip();
+		}
+	}
+
+	/**
 	 * @return the engine
 	 */
 	public SSLEngine engine() {

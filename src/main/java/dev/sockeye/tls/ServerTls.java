@@ -1,6 +1,7 @@
 package dev.sockeye.tls;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 
 import javax.net.ssl.SSLEngine;
@@ -84,8 +85,20 @@ public final class ServerTls {
 	 * @throws IOException when the socket cannot be layered
 	 */
 	public SSLSocket layer(Socket accepted) throws IOException {
+		return layer(accepted, null);
+	}
+
+	/**
+	 * Layers TLS over an accepted socket whose first bytes were read already (after a
+	 * PROXY protocol header).
+	 * @param accepted the accepted plain socket
+	 * @param consumed the bytes read from it that belong to TLS, or {@code null}
+	 * @return a server-mode TLS socket that closes {@code accepted} when closed
+	 * @throws IOException when the socket cannot be layered
+	 */
+	public SSLSocket layer(Socket accepted, InputStream consumed) throws IOException {
 		TlsMaterial current = this.material;
-		SSLSocket socket = (SSLSocket) current.context().getSocketFactory().createSocket(accepted, null, true);
+		SSLSocket socket = (SSLSocket) current.context().getSocketFactory().createSocket(accepted, consumed, true);
 		socket.setUseClientMode(false);
 		socket.setSSLParameters(parameters(current, socket.getSSLParameters()));
 		return socket;

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.sockeye.framing.Framing;
+import dev.sockeye.proxy.ProxyProtocol;
 import dev.sockeye.relay.RelayProperties;
 import dev.sockeye.service.EchoProperties;
 import dev.sockeye.service.ReplyProperties;
@@ -44,11 +45,15 @@ import org.springframework.util.unit.DataSize;
  * its first byte; 0 for never
  * @param writeTimeout close a connection whose client has not taken its replies for this
  * long; 0 for never
- * @param handshakeTimeout close a TLS connection whose handshake is not complete this
- * long after it was accepted; 0 for never
+ * @param handshakeTimeout close a connection whose TLS handshake or PROXY protocol header
+ * is not complete this long after it was accepted; 0 for never
  * @param allow address blocks (CIDR or single addresses) that may connect; everyone when
  * empty
  * @param deny address blocks that may not connect, even when allowed
+ * @param proxyProtocol the PROXY protocol header a balancer in front sends before the
+ * client's bytes: off, v1, v2 or any (either version, always required)
+ * @param trustedProxies address blocks of the balancers that may send a PROXY protocol
+ * header; required when proxy-protocol is on, anyone else is refused
  * @param service the service that handles messages: echo, or the name of a bean
  * @param mode request-reply (a reply per message) or one-way (no replies)
  * @param errorReply reply sent when the service fails; the connection stays open
@@ -74,6 +79,7 @@ public record ListenerProperties(@NotNull @Min(0) @Max(65535) Integer port, Stri
 		@DefaultValue("2000") @Min(0) int maxConnectionsPerClient, @DefaultValue("10m") @NotNull Duration idleTimeout,
 		@DefaultValue("30s") @NotNull Duration messageTimeout, @DefaultValue("30s") @NotNull Duration writeTimeout,
 		@DefaultValue("10s") @NotNull Duration handshakeTimeout, List<String> allow, List<String> deny,
+		@DefaultValue("off") @NotNull ProxyProtocol proxyProtocol, List<String> trustedProxies,
 		@DefaultValue("echo") @NotBlank String service, @DefaultValue("request-reply") @NotNull Mode mode,
 		@DefaultValue("ERROR") String errorReply, @DefaultValue("") String badInputReply,
 		@DefaultValue("false") boolean closeAfterReply, String greeting,
@@ -86,6 +92,14 @@ public record ListenerProperties(@NotNull @Min(0) @Max(65535) Integer port, Stri
 	public ListenerProperties {
 		allow = (allow != null) ? List.copyOf(allow) : List.of();
 		deny = (deny != null) ? List.copyOf(deny) : List.of();
+		trustedProxies = (trustedProxies != null) ? List.copyOf(trustedProxies) : List.of();
+	}
+
+	/**
+	 * @return whether connections start with a PROXY protocol header
+	 */
+	public boolean proxied() {
+		return this.proxyProtocol != ProxyProtocol.OFF;
 	}
 
 	/**
@@ -105,8 +119,9 @@ public record ListenerProperties(@NotNull @Min(0) @Max(65535) Integer port, Stri
 	static ListenerProperties withPort(int port) {
 		return new ListenerProperties(port, null, Io.NIO, Framing.CRLF, null, DataSize.ofKilobytes(64), null, 4096,
 				10000, 2000, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(30),
-				Duration.ofSeconds(10), List.of(), List.of(), "echo", Mode.REQUEST_REPLY, "ERROR", "", false, null,
-				false, 0, Tls.NONE, new EchoProperties(""), new ReplyProperties(null), RelayProperties.NONE);
+				Duration.ofSeconds(10), List.of(), List.of(), ProxyProtocol.OFF, List.of(), "echo", Mode.REQUEST_REPLY,
+				"ERROR", "", false, null, false, 0, Tls.NONE, new EchoProperties(""), new ReplyProperties(null),
+				RelayProperties.NONE);
 	}
 
 	/**

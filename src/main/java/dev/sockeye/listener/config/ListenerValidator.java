@@ -79,6 +79,7 @@ public final class ListenerValidator {
 			for (String rule : listener.deny()) {
 				checkCidr(prefix + "deny", rule, problems);
 			}
+			checkProxies(listener, prefix, problems);
 			if (listener.tls().enabled()) {
 				checkBundle(prefix + "tls.bundle", listener.tls().bundle(), problems);
 			}
@@ -171,6 +172,21 @@ public final class ListenerValidator {
 					+ (names.isEmpty() ? "define it under spring.ssl.bundle.pem." + bundle + " (or .jks." + bundle + ")"
 							: "use one of " + String.join(", ", new TreeSet<>(names))
 									+ " or define it under spring.ssl.bundle.pem." + bundle));
+		}
+	}
+
+	private static void checkProxies(ListenerProperties listener, String prefix, List<String> problems) {
+		if (listener.proxied() && listener.trustedProxies().isEmpty()) {
+			problems.add(prefix + "proxy-protocol is " + listener.proxyProtocol().name().toLowerCase(Locale.ROOT)
+					+ ", but " + prefix + "trusted-proxies is empty; list the balancers' addresses (for example"
+					+ " [10.0.0.0/8]): anyone else could claim any client address");
+		}
+		if (!listener.proxied() && !listener.trustedProxies().isEmpty()) {
+			problems.add(prefix + "trusted-proxies is set, but " + prefix + "proxy-protocol is off; set"
+					+ " proxy-protocol (v1, v2 or any) to read the balancer's header, or remove trusted-proxies");
+		}
+		for (String rule : listener.trustedProxies()) {
+			checkCidr(prefix + "trusted-proxies", rule, problems);
 		}
 	}
 

@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -20,11 +22,15 @@ import org.springframework.validation.annotation.Validated;
  * false, the listener is reported DOWN by health and the application runs on without it
  * @param drainTimeout on shutdown, how long listeners wait for requests in hand to be
  * answered before closing the connections still busy
+ * @param drainDelay on shutdown, how long listeners keep accepting while readiness and
+ * the agent already say drain, so that balancers stop sending new connections first
+ * @param agent the HAProxy agent-check port
  */
 @ConfigurationProperties(prefix = "sockeye", ignoreUnknownFields = false)
 @Validated
 public record SockeyeProperties(@Valid Map<String, ListenerProperties> listeners,
-		@DefaultValue("true") boolean failOnBindError, @DefaultValue("30s") Duration drainTimeout) {
+		@DefaultValue("true") boolean failOnBindError, @DefaultValue("30s") Duration drainTimeout,
+		@DefaultValue("0s") Duration drainDelay, @DefaultValue @Valid Agent agent) {
 
 	/** The name of the listener Sockeye runs when none is configured. */
 	public static final String DEFAULT_LISTENER = "echo";
@@ -35,6 +41,24 @@ public record SockeyeProperties(@Valid Map<String, ListenerProperties> listeners
 	public SockeyeProperties {
 		listeners = (listeners == null || listeners.isEmpty())
 				? Map.of(DEFAULT_LISTENER, ListenerProperties.withPort(DEFAULT_PORT)) : Map.copyOf(listeners);
+		agent = (agent != null) ? agent : new Agent(null, null);
+	}
+
+	/**
+	 * A port that answers HAProxy's {@code agent-check} with the instance's state.
+	 *
+	 * @param port TCP port of the agent; off when unset, 0 picks a free port
+	 * @param address local address to bind the agent to; all interfaces when unset
+	 */
+	public record Agent(@Min(0) @Max(65535) Integer port, String address) {
+
+		/**
+		 * @return whether the agent runs
+		 */
+		public boolean enabled() {
+			return this.port != null;
+		}
+
 	}
 
 }

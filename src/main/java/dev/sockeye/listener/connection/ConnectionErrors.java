@@ -83,6 +83,17 @@ public final class ConnectionErrors {
 	}
 
 	/**
+	 * A PROXY protocol header that is malformed or too long: the connection is closed
+	 * with reason {@code error}, before anything reaches the service.
+	 */
+	public void proxyProtocol(ConnectionStats stats, IOException ex) {
+		this.metrics.error(ErrorType.PROXY_PROTOCOL);
+		stats.closing(CloseReason.ERROR);
+		logger.warn("Listener '" + this.listener + "' closing connection " + stats.id() + " from "
+				+ stats.remoteAddress() + ": bad PROXY protocol header: " + ex.getMessage());
+	}
+
+	/**
 	 * A client that does not read its replies let too many pile up: the connection is
 	 * closed.
 	 */

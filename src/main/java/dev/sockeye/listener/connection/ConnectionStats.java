@@ -50,6 +50,12 @@ public final class ConnectionStats implements ConnectionInfo {
 
 	private volatile boolean busy;
 
+	/** A PROXY protocol header is awaited: a handshake deadline that runs out is its. */
+	private volatile boolean awaitingProxyHeader;
+
+	/** The address the per-client cap counts it under; null until its client is known. */
+	private volatile String admittedAs;
+
 	/**
 	 * Whether the {@link TimeoutSweeper} has it in its queue of connections due soon;
 	 * only its thread uses it.
@@ -161,6 +167,41 @@ public final class ConnectionStats implements ConnectionInfo {
 	 */
 	public void handshakeStarted() {
 		this.handshakeSinceMillis = this.openedMillis;
+	}
+
+	/**
+	 * The connection comes through a balancer: its PROXY protocol header must arrive
+	 * within the handshake timeout.
+	 */
+	public void proxyHeaderAwaited() {
+		this.awaitingProxyHeader = true;
+		this.handshakeSinceMillis = this.openedMillis;
+	}
+
+	/**
+	 * The PROXY protocol header has arrived.
+	 * @param tlsFollows whether a TLS handshake follows, under the same deadline
+	 */
+	public void proxyHeaderRead(boolean tlsFollows) {
+		this.awaitingProxyHeader = false;
+		if (!tlsFollows) {
+			this.handshakeSinceMillis = 0;
+		}
+	}
+
+	/**
+	 * @return whether its PROXY protocol header is still awaited
+	 */
+	public boolean awaitsProxyHeader() {
+		return this.awaitingProxyHeader;
+	}
+
+	void admittedAs(String address) {
+		this.admittedAs = address;
+	}
+
+	String admittedAs() {
+		return this.admittedAs;
 	}
 
 	/** The TLS handshake finished. */

@@ -90,6 +90,10 @@ public final class ListenerConnections {
 		int segment = Math.floorMod(this.opens.getAndIncrement(), SEGMENTS);
 		ConnectionStats stats = new ConnectionStats(connection, this.metrics, this.clock, this.ticker.getAsLong(),
 				segment);
+		Admission current = this.admission;
+		if (current == null || !current.awaitsProxyHeader()) {
+			stats.admittedAs(connection.getHostAddress());
+		}
 		this.segments.get(segment).put(connection.getConnectionId(), stats);
 		this.metrics.opened();
 		return stats;
@@ -102,7 +106,7 @@ public final class ListenerConnections {
 		if (this.segments.get(stats.segment()).remove(stats.id(), stats)) {
 			Admission current = this.admission;
 			if (current != null) {
-				current.release(stats.remoteAddress());
+				current.release(stats.admittedAs());
 			}
 			this.metrics.closed(stats.closeReason(this.defaultCloseReason),
 					this.ticker.getAsLong() - stats.openedTick());

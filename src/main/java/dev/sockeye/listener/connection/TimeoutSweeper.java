@@ -89,7 +89,8 @@ public final class TimeoutSweeper implements Runnable {
 	 */
 	public TimeoutSweeper(String listener, ListenerProperties properties, ListenerConnections connections) {
 		this(listener, connections, properties.messageTimeout(), properties.writeTimeout(), properties.idleTimeout(),
-				properties.tls().enabled() ? properties.handshakeTimeout() : Duration.ZERO, InstantSource.system());
+				(properties.tls().enabled() || properties.proxied()) ? properties.handshakeTimeout() : Duration.ZERO,
+				InstantSource.system());
 	}
 
 	TimeoutSweeper(String listener, ListenerConnections connections, Duration messageTimeout, Duration writeTimeout,
@@ -268,7 +269,10 @@ public final class TimeoutSweeper implements Runnable {
 	}
 
 	private void close(ConnectionStats stats, CloseReason reason) {
-		if (reason != CloseReason.IDLE) {
+		if (reason == CloseReason.HANDSHAKE_TIMEOUT && stats.awaitsProxyHeader()) {
+			this.metrics.error(ErrorType.PROXY_PROTOCOL);
+		}
+		else if (reason != CloseReason.IDLE) {
 			this.metrics.error(ErrorType.TIMEOUT);
 		}
 		stats.closing(reason);

@@ -32,6 +32,20 @@ final class Drain {
 	/**
 	 * @param listeners the listeners to drain and stop
 	 */
+	/**
+	 * Keeps accepting for a while once readiness refuses traffic, so that balancers
+	 * checking readiness or the agent stop sending new connections before the listeners
+	 * close.
+	 */
+	void delay(Duration delay) {
+		if (delay.isZero() || delay.isNegative()) {
+			return;
+		}
+		logger.info("Draining: readiness and the agent say so; accepting for another " + delay
+				+ " (sockeye.drain-delay) so that balancers stop sending new connections first");
+		sleep(delay.toMillis());
+	}
+
 	void drainAndStop(List<RunningListener> listeners) {
 		List<RunningListener> draining = listeners.stream()
 			.filter((listener) -> listener.state() == Listener.State.LISTENING)

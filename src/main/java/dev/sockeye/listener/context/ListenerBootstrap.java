@@ -115,7 +115,9 @@ final class ListenerBootstrap implements SmartLifecycle {
 		}
 		this.started = false;
 		AvailabilityChangeEvent.publish(this.events, this, ReadinessState.REFUSING_TRAFFIC);
-		new Drain(this.properties.drainTimeout()).drainAndStop(new ArrayList<>(this.registry.running()));
+		Drain drain = new Drain(this.properties.drainTimeout());
+		drain.delay(this.properties.drainDelay());
+		drain.drainAndStop(new ArrayList<>(this.registry.running()));
 		this.timeouts.shutdownNow();
 	}
 

@@ -1,11 +1,16 @@
 package dev.sockeye.listener.transport;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 import dev.sockeye.framing.FramingException;
 import dev.sockeye.listener.connection.ConnectionStats;
+import dev.sockeye.metrics.CloseReason;
+import dev.sockeye.proxy.ProxyHeader;
 import dev.sockeye.service.FixedHeaders;
 
 import org.springframework.integration.ip.IpHeaders;
@@ -28,6 +33,12 @@ final class ConnectionCore {
 
 	private MessageHeaders messageHeaders;
 
+	/** Collects the PROXY protocol header; null when none is expected or once read. */
+	private ProxyHeaderReader proxyHeader;
+
+	/** The client a PROXY protocol header named; null for the socket's peer. */
+	private volatile InetSocketAddress client;
+
 	/**
 	 * @param connection the connection, registered with its listener here
 	 * @param wire what the listener's connections share
@@ -36,6 +47,63 @@ final class ConnectionCore {
 		this.connection = connection;
 		this.wire = wire;
 		this.stats = wire.connections().opened(connection);
+		if (wire.proxied()) {
+			this.proxyHeader = new ProxyHeaderReader(wire.proxyProtocol());
+			this.stats.proxyHeaderAwaited();
+		}
+	}
+
+	/**
+	 * @return the reader of the PROXY protocol header still awaited, or null
+	 */
+	ProxyHeaderReader proxyHeader() {
+		return this.proxyHeader;
+	}
+
+	/**
+	 * Takes the connection's PROXY protocol header: from now on the client it names is
+	 * the connection's address, and the listener's rules and per-client cap apply to it.
+	 * A header without addresses (LOCAL, UNKNOWN) leaves the socket's peer in place.
+	 * @param header the header read
+	 * @param peer the socket's peer, the balancer
+	 * @return what came after the header, to be read as the client's; null when the
+	 * client is refused (counted), and the connection is to be closed
+	 */
+	ByteBuffer proxyHeaderRead(ProxyHeader header, InetAddress peer) {
+		ByteBuffer rest = this.proxyHeader.rest();
+		this.proxyHeader = null;
+		if (header.hasAddresses()) {
+			this.client = header.source();
+		}
+		this.stats.proxyHeaderRead(this.wire.tls() != null);
+		InetAddress address = header.hasAddresses() ? header.source().getAddress() : peer;
+		if (!this.wire.admission().admitClient(this.stats, address)) {
+			this.stats.closing(CloseReason.REJECTED);
+			return null;
+		}
+		return rest;
+	}
+
+	/**
+	 * @param core a connection's core; null while the connection is being constructed
+	 * @param socketPeer the socket's peer address
+	 * @return the client's address: the one its PROXY protocol header gave, else the
+	 * socket's peer
+	 */
+	static String hostAddress(ConnectionCore core, String socketPeer) {
+		InetSocketAddress client = (core != null) ? core.client : null;
+		return (client != null) ? client.getAddress().getHostAddress() : socketPeer;
+	}
+
+	/**
+	 * @param core a connection's core; null while the connection is being constructed
+	 * @param socketPeer the socket's peer port
+	 * @return the client's port: the one its PROXY protocol header gave, else the
+	 * socket's peer's
+	 */
+	static int port(ConnectionCore core, int socketPeer) {
+		InetSocketAddress client = (core != null) ? core.client : null;
+		return (client != null) ? client.getPort() : socketPeer;
 	}
 
 	ListenerWire wire() {

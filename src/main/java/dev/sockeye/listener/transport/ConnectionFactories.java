@@ -56,12 +56,15 @@ final class ConnectionFactories {
 		FramedConnectionSupport connections = new FramedConnectionSupport(
 				new ListenerWire(codec, replyCodec, new ConnectionErrors(name, connectionRegistry.metrics()),
 						connectionRegistry, flusher, Math.max(256 * 1024, 4L * replyCodec.bufferLimit()),
-						framed("bad-input-reply", badInputReply, replyCodec), greeting, tls));
+						framed("bad-input-reply", badInputReply, replyCodec), greeting, tls, admission,
+						properties.proxyProtocol()));
 		int port = properties.port();
 		AbstractServerConnectionFactory factory;
 		if (properties.io() == Io.BLOCKING) {
+			// behind a balancer, TLS starts after the PROXY protocol header, on the
+			// connection's thread
 			TcpNetServerConnectionFactory net = new AdmittingNetServerConnectionFactory(port, connections, admission,
-					tls);
+					properties.proxied() ? null : tls);
 			net.setTaskExecutor(Threads.perTask("sockeye-" + name + "-"));
 			factory = net;
 		}

@@ -1,22 +1,28 @@
 package dev.sockeye.listener.transport;
 
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 import dev.sockeye.framing.FrameReader;
 import dev.sockeye.framing.FramingException;
-import dev.sockeye.metrics.CloseReason;
 import dev.sockeye.listener.connection.ConnectionStats;
+import dev.sockeye.metrics.CloseReason;
+import dev.sockeye.proxy.ProxyHeader;
+import dev.sockeye.proxy.ProxyProtocolException;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
@@ -32,7 +38,11 @@ import org.springframework.messaging.MessageHeaders;
  */
 final class FramedNetConnection extends TcpNetConnection implements FramedConnection {
 
-	private final Socket socket;
+	/** The accepted socket, or once a PROXY protocol header is read, TLS over it. */
+	private volatile Socket socket;
+
+	/** What came after a PROXY protocol header on plain TCP, read before the socket. */
+	private InputStream early;
 
 	private final ConnectionCore core;
 
@@ -61,8 +71,12 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 	@Override
 	protected InputStream inputStream() throws IOException {
 		if (this.reader == null) {
-			this.reader = new FrameReader(new CountingInputStream(this.socket.getInputStream(), this.stats),
-					this.wire.newBuffer());
+			InputStream in = new CountingInputStream(this.socket.getInputStream(), this.stats);
+			if (this.early != null) {
+				in = new SequenceInputStream(this.early, in);
+				this.early = null;
+			}
+			this.reader = new FrameReader(in, this.wire.newBuffer());
 		}
 		return this.reader;
 	}
@@ -72,6 +86,9 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 		// back to reading: the previous request, if any, has its reply
 		this.stats.busy(false);
 		if (this.reader == null) {
+			if (this.core.proxyHeader() != null) {
+				readProxyHeader();
+			}
 			if (this.socket instanceof SSLSocket tls) {
 				handshake(tls);
 			}
@@ -82,6 +99,40 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 		this.stats.messageReceived();
 		this.stats.partialFrame(this.reader.buffered() > 0, true);
 		return payload;
+	}
+
+	/**
+	 * Reads the PROXY protocol header that comes before anything else, TLS included; the
+	 * timeout sweeper closes a connection whose header is late.
+	 */
+	private void readProxyHeader() {
+		try {
+			ProxyHeaderReader reader = this.core.proxyHeader();
+			InputStream raw = this.socket.getInputStream();
+			ProxyHeader header;
+			while ((header = reader.decode()) == null) {
+				int read = reader.fill(raw);
+				if (read < 0) {
+					this.stats.closing(CloseReason.CLIENT);
+					throw new SoftEndOfStreamException("Closed before its PROXY protocol header");
+				}
+				this.stats.received(read);
+			}
+			ByteBuffer rest = this.core.proxyHeaderRead(header, this.socket.getInetAddress());
+			if (rest == null) {
+				throw new SoftEndOfStreamException("Client refused");
+			}
+			InputStream early = new ByteArrayInputStream(rest.array(), rest.position(), rest.remaining());
+			if (this.wire.tls() != null) {
+				this.socket = this.wire.tls().layer(this.socket, early);
+			}
+			else {
+				this.early = early;
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/**
@@ -137,6 +188,11 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 			closeConnection(true);
 			return true;
 		}
+		if (cause instanceof ProxyProtocolException proxy) {
+			this.wire.errors().proxyProtocol(this.stats, proxy);
+			closeConnection(true);
+			return true;
+		}
 		if (cause instanceof SSLException tls) {
 			this.wire.errors().tls(this.stats, tls);
 		}
@@ -178,6 +234,23 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 		finally {
 			this.sendLock.unlock();
 		}
+	}
+
+	/** Behind a balancer, the client its PROXY protocol header named. */
+	@Override
+	public String getHostAddress() {
+		return ConnectionCore.hostAddress(this.core, super.getHostAddress());
+	}
+
+	@Override
+	public int getPort() {
+		return ConnectionCore.port(this.core, super.getPort());
+	}
+
+	/** The session of TLS layered after a PROXY protocol header too. */
+	@Override
+	public SSLSession getSslSession() {
+		return (this.socket instanceof SSLSocket tls) ? tls.getSession() : null;
 	}
 
 	@Override

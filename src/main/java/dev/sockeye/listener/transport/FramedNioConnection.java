@@ -12,6 +12,8 @@ import dev.sockeye.framing.FrameBuffer;
 import dev.sockeye.framing.FramingException;
 import dev.sockeye.listener.connection.ConnectionStats;
 import dev.sockeye.metrics.CloseReason;
+import dev.sockeye.proxy.ProxyHeader;
+import dev.sockeye.proxy.ProxyProtocolException;
 import dev.sockeye.tls.NonBlockingTls;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -97,11 +99,11 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	/**
 	 * Sends the listener's greeting, if it has one, once the connection is set up: right
-	 * away on plain TCP, after the handshake on TLS. Called by the selector thread once
-	 * the connection is registered.
+	 * away on plain TCP, after the handshake on TLS, after the PROXY protocol header
+	 * behind a balancer. Called by the selector thread once the connection is registered.
 	 */
 	void greet() {
-		if (this.wire.greeting() != null && this.tls == null) {
+		if (this.wire.greeting() != null && this.tls == null && this.core.proxyHeader() == null) {
 			sendGreeting(this.wire.greeting());
 		}
 	}
@@ -149,6 +151,9 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			this.buffer = input;
 		}
 		try {
+			if (this.core.proxyHeader() != null && !readProxyHeader()) {
+				return;
+			}
 			int read;
 			if (this.tls != null) {
 				read = this.tls.read(this.channel, this::decrypted, this.writer::writeOrQueueCopy);
@@ -192,13 +197,57 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			this.wire.errors().tls(this.stats, ex);
 			closeConnection(true);
 		}
+		catch (ProxyProtocolException ex) {
+			this.wire.errors().proxyProtocol(this.stats, ex);
+			closeConnection(true);
+		}
 		catch (IOException ex) {
 			this.wire.errors().io(this.stats, ex);
 			closeConnection(true);
 		}
 	}
 
-	/** Takes decrypted bytes into the frame buffer, decoding as it fills. */
+	/**
+	 * Reads the PROXY protocol header that comes before anything else; hands what came
+	 * after it to TLS or the framing.
+	 * @return true when the header is read and the connection goes on to read its client
+	 */
+	private boolean readProxyHeader() throws IOException, FramingException {
+		ProxyHeaderReader reader = this.core.proxyHeader();
+		int read = reader.fill(this.channel);
+		if (read > 0) {
+			this.stats.received(read);
+		}
+		ProxyHeader header = reader.decode();
+		if (header == null) {
+			if (read < 0) {
+				this.stats.closing(CloseReason.CLIENT);
+				closeConnection(false);
+			}
+			return false;
+		}
+		ByteBuffer rest = this.core.proxyHeaderRead(header, this.channel.socket().getInetAddress());
+		if (rest == null) {
+			closeConnection(false);
+			return false;
+		}
+		if (this.tls != null) {
+			this.tls.unread(rest);
+			return true;
+		}
+		if (this.wire.greeting() != null) {
+			sendGreeting(this.wire.greeting());
+		}
+		if (rest.hasRemaining() && isOpen()) {
+			decrypted(rest);
+		}
+		return isOpen();
+	}
+
+	/**
+	 * Takes decrypted bytes (or on plain TCP, those that came with the PROXY protocol
+	 * header) into the frame buffer, decoding as it fills.
+	 */
 	private void decrypted(ByteBuffer plain) throws FramingException {
 		greetIfDue();
 		FrameBuffer input = this.buffer;
@@ -248,6 +297,17 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 				this.wire.errors().dispatch(getConnectionId(), ex);
 			}
 		}
+	}
+
+	/** Behind a balancer, the client its PROXY protocol header named. */
+	@Override
+	public String getHostAddress() {
+		return ConnectionCore.hostAddress(this.core, super.getHostAddress());
+	}
+
+	@Override
+	public int getPort() {
+		return ConnectionCore.port(this.core, super.getPort());
 	}
 
 	@Override

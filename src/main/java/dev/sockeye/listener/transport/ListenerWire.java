@@ -2,9 +2,11 @@ package dev.sockeye.listener.transport;
 
 import dev.sockeye.framing.FrameBuffer;
 import dev.sockeye.framing.FrameCodec;
-import dev.sockeye.tls.ServerTls;
+import dev.sockeye.listener.connection.Admission;
 import dev.sockeye.listener.connection.ConnectionErrors;
 import dev.sockeye.listener.connection.ListenerConnections;
+import dev.sockeye.proxy.ProxyProtocol;
+import dev.sockeye.tls.ServerTls;
 
 /**
  * What every connection of one listener shares, NIO or blocking: how requests are framed,
@@ -23,15 +25,27 @@ import dev.sockeye.listener.connection.ListenerConnections;
  * @param greeting what each connection is sent once it is set up, or {@code null} for
  * nothing
  * @param tls the listener's TLS, or {@code null} for plain TCP
+ * @param admission who may connect; behind a balancer, asked again once the client is
+ * known
+ * @param proxyProtocol the PROXY protocol header each connection starts with, or
+ * {@code OFF}
  */
 record ListenerWire(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors, ListenerConnections connections,
-		WriteFlusher flusher, long maxQueuedBytes, byte[] badInputReply, Greeting greeting, ServerTls tls) {
+		WriteFlusher flusher, long maxQueuedBytes, byte[] badInputReply, Greeting greeting, ServerTls tls,
+		Admission admission, ProxyProtocol proxyProtocol) {
 
 	/**
 	 * @return a fresh input buffer for one connection
 	 */
 	FrameBuffer newBuffer() {
 		return this.codec.newBuffer();
+	}
+
+	/**
+	 * @return whether each connection starts with a balancer's PROXY protocol header
+	 */
+	boolean proxied() {
+		return this.proxyProtocol != ProxyProtocol.OFF;
 	}
 
 }
