@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 
 import dev.sockeye.SockeyeApplication;
 import dev.sockeye.listener.Listeners;
@@ -93,15 +95,28 @@ class SeedDifferentialTests {
 			for (String kind : List.of("silent", "split", "many")) {
 				List<String> seen = clients(kind, post.port(), port);
 				String reference = seen.get(0);
-				// the posts' one-at-a-time servers (backlog 5) sometimes leave all 200
-				// clients
-				// unanswered on a loaded machine: ask the reference again before calling
-				// it a
+				// the posts' one-at-a-time servers (backlog 5) sometimes leave some of
+				// the 200 clients unanswered on a loaded machine (twice in a row with
+				// three builds running): ask the reference again before calling it a
 				// difference
-				for (int retry = 0; retry < 2 && "many".equals(kind) && !reference.equals(seen.get(1)); retry++) {
+				for (int retry = 0; retry < 4 && "many".equals(kind) && !reference.equals(seen.get(1)); retry++) {
 					reference = clients(kind, post.port()).get(0);
 				}
 				assertThat(reference).as("the post's server, %s client", kind).doesNotContain("error");
+				if ("many".equals(kind) && !reference.equals(seen.get(1))) {
+					// still some unanswered by the post's server: every client it
+					// answered
+					// got one answer, and Sockeye gives every client that answer
+					List<String> answered = entries(reference).stream()
+						.filter((entry) -> !entry.equals(outcome("", "open")))
+						.distinct()
+						.toList();
+					assertThat(answered).as("the post's server, many clients, answered").hasSize(1);
+					assertThat(entries(seen.get(1))).as("Sockeye, many clients")
+						.hasSameSizeAs(entries(reference))
+						.containsOnly(answered.get(0));
+					continue;
+				}
 				assertThat(seen.get(1)).as("Sockeye, %s client", kind).isEqualTo(reference);
 			}
 		}
@@ -260,6 +275,11 @@ class SeedDifferentialTests {
 	}
 
 	/** One client's outcome as seed_clients.py prints it. */
+	/** The entries of an outcome list, each as {@link #outcome} writes it. */
+	private static List<String> entries(String outcomes) {
+		return Pattern.compile("\\{[^}]*\\}").matcher(outcomes).results().map(MatchResult::group).toList();
+	}
+
 	private static String outcome(String bytes, String end) {
 		return "{\"bytes\": \"" + bytes + "\", \"end\": \"" + end + "\"}";
 	}

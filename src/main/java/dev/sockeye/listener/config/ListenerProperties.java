@@ -66,6 +66,8 @@ import org.springframework.util.unit.DataSize;
  * reading anything
  * @param workers worker threads for blocking services on an nio listener; 0 uses virtual
  * threads where the JVM has them and 200 platform threads otherwise
+ * @param connectionLog log one line per closed connection (client, duration, bytes,
+ * messages, close reason), as HAProxy's tcplog does
  * @param tls TLS for this listener's connections, from a Spring Boot SSL bundle; plain
  * TCP when no bundle is set
  * @param echo settings of the built-in echo service
@@ -84,7 +86,7 @@ public record ListenerProperties(@NotNull @Min(0) @Max(65535) Integer port, Stri
 		@DefaultValue("ERROR") String errorReply, @DefaultValue("") String badInputReply,
 		@DefaultValue("false") boolean closeAfterReply, String greeting,
 		@DefaultValue("false") boolean closeAfterGreeting, @DefaultValue("0") @Min(0) int workers,
-		@DefaultValue @Valid @NotNull Tls tls,
+		@DefaultValue("false") boolean connectionLog, @DefaultValue @Valid @NotNull Tls tls,
 		@DefaultValue @Valid @NotNull @NestedConfigurationProperty EchoProperties echo,
 		@DefaultValue @Valid @NotNull @NestedConfigurationProperty ReplyProperties reply,
 		@DefaultValue @Valid @NotNull @NestedConfigurationProperty RelayProperties relay) {
@@ -120,7 +122,7 @@ public record ListenerProperties(@NotNull @Min(0) @Max(65535) Integer port, Stri
 		return new ListenerProperties(port, null, Io.NIO, Framing.CRLF, null, DataSize.ofKilobytes(64), null, 4096,
 				10000, 2000, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(30),
 				Duration.ofSeconds(10), List.of(), List.of(), ProxyProtocol.OFF, List.of(), "echo", Mode.REQUEST_REPLY,
-				"ERROR", "", false, null, false, 0, Tls.NONE, new EchoProperties(""), new ReplyProperties(null),
+				"ERROR", "", false, null, false, 0, false, Tls.NONE, new EchoProperties(""), new ReplyProperties(null),
 				RelayProperties.NONE);
 	}
 

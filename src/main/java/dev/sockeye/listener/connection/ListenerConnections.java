@@ -47,6 +47,8 @@ public final class ListenerConnections {
 
 	private volatile Admission admission;
 
+	private volatile ConnectionLog log;
+
 	/**
 	 * @param metrics the listener's meters
 	 * @param defaultCloseReason the reason of a close that nobody explained: the
@@ -76,6 +78,13 @@ public final class ListenerConnections {
 	 */
 	public void admission(Admission admission) {
 		this.admission = admission;
+	}
+
+	/**
+	 * @param log where each closed connection gets its line, or null for none
+	 */
+	public void connectionLog(ConnectionLog log) {
+		this.log = log;
 	}
 
 	public ListenerMetrics metrics() {
@@ -108,8 +117,13 @@ public final class ListenerConnections {
 			if (current != null) {
 				current.release(stats.admittedAs());
 			}
-			this.metrics.closed(stats.closeReason(this.defaultCloseReason),
-					this.ticker.getAsLong() - stats.openedTick());
+			CloseReason reason = stats.closeReason(this.defaultCloseReason);
+			long duration = this.ticker.getAsLong() - stats.openedTick();
+			this.metrics.closed(reason, duration);
+			ConnectionLog lines = this.log;
+			if (lines != null) {
+				lines.closed(stats, reason, duration);
+			}
 			this.closedSinceTaken.add(stats.connection());
 		}
 	}

@@ -7,6 +7,7 @@ import dev.sockeye.listener.config.ListenerBindException;
 import dev.sockeye.listener.config.ListenerProperties;
 import dev.sockeye.listener.config.ListenerProperties.Mode;
 import dev.sockeye.listener.connection.Admission;
+import dev.sockeye.listener.connection.ConnectionLog;
 import dev.sockeye.listener.connection.ListenerConnections;
 import dev.sockeye.listener.connection.TimeoutSweeper;
 import dev.sockeye.listener.transport.ListenerServer;
@@ -69,6 +70,9 @@ final class ListenerAssembler {
 		listener.onStop(sweeper::stop);
 		Admission admission = new Admission(name, properties, metrics);
 		connections.admission(admission);
+		if (properties.connectionLog()) {
+			connections.connectionLog(new ConnectionLog(name));
+		}
 		metrics.limit(admission.limit());
 		listener.connections(connections);
 		listener.service(service);
