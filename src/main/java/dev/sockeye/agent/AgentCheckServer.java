@@ -1,7 +1,6 @@
 package dev.sockeye.agent;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -63,8 +62,8 @@ final class AgentCheckServer implements SmartLifecycle {
 			this.server = socket;
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Could not bind the agent-check port " + this.properties.port()
-					+ " (sockeye.agent.port): " + ex.getMessage(), ex);
+			throw new AgentBindException(this.properties.port(),
+					(this.properties.address() != null) ? this.properties.address() : "*", ex);
 		}
 		this.environment.getPropertySources()
 			.addFirst(new MapPropertySource("sockeye.agent.bound", Map.of("local.sockeye.agent.port", port())));

@@ -3,7 +3,9 @@ package dev.sockeye.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,6 +68,24 @@ class AgentCheckTests {
 		}
 		finally {
 			context.close();
+		}
+	}
+
+	@Test
+	void aPortInUseStopsTheStartWithAnAnalysisThatSaysWhatToDo() throws Exception {
+		try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+			SpringApplication application = new SpringApplication(SockeyeApplication.class);
+			assertThatExceptionOfType(Exception.class)
+				.isThrownBy(() -> application.run("--server.port=0", "--sockeye.listeners.echo.port=0",
+						"--sockeye.agent.port=" + busy.getLocalPort(), "--sockeye.agent.address=127.0.0.1"))
+				.satisfies((failure) -> {
+					AgentBindException bind = (AgentBindException) failure.getCause();
+					FailureAnalysis analysis = new AgentBindFailureAnalyzer().analyze(failure);
+					assertThat(analysis.getDescription()).startsWith("Sockeye's HAProxy agent-check could not listen on"
+							+ " 127.0.0.1:" + busy.getLocalPort() + ": ");
+					assertThat(analysis.getAction()).contains("set sockeye.agent.port to another port");
+					assertThat(bind.port()).isEqualTo(busy.getLocalPort());
+				});
 		}
 	}
 
