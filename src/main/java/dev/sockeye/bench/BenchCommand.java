@@ -135,7 +135,8 @@ public final class BenchCommand {
 			Coordinator coordinator = new Coordinator(o.threads());
 			LoadSettings settings = new LoadSettings(o.host(), o.port(), o.target(), o.connections(), o.depth(),
 					o.openLoop() ? o.rate() : 0, o.outstandingLimit(), o.connectTimeout().toNanos(),
-					BenchReport.duration(o.connectTimeout().toNanos()), warmup, duration);
+					BenchReport.duration(o.connectTimeout().toNanos()), warmup, duration, o.reconnect(),
+					o.proxyProtocol());
 			List<BenchWorker> workers = new ArrayList<>();
 			List<Thread> threads = new ArrayList<>();
 			int firstId = 0;
@@ -230,6 +231,8 @@ public final class BenchCommand {
 				long errors = 0;
 				long mismatches = 0;
 				long lost = 0;
+				long reconnects = 0;
+				long requestsLost = 0;
 				for (int i = 0; i < workers.size(); i++) {
 					Results worker = workers.get(i).results();
 					recycled[i] = worker.recent().getIntervalHistogram(recycled[i]);
@@ -238,11 +241,16 @@ public final class BenchCommand {
 					errors += worker.publishedErrors();
 					mismatches += worker.publishedMismatches();
 					lost += worker.publishedLost();
+					reconnects += worker.publishedReconnects();
+					requestsLost += worker.publishedRequestsLost();
 				}
 				double rate = (completed - lastCompleted) * 1e9 / Math.max(now - lastTick, 1);
-				this.out.printf(Locale.ROOT, "%6.1fs  %10.0f req/s  p99 %9s  errors %d  mismatches %d  lost %d%s%n",
+				String reconnecting = this.options.reconnect()
+						? String.format(Locale.ROOT, "  reconnects %d  requests lost %d", reconnects, requestsLost)
+						: "";
+				this.out.printf(Locale.ROOT, "%6.1fs  %10.0f req/s  p99 %9s  errors %d  mismatches %d  lost %d%s%s%n",
 						(now - start) / 1e9, rate, BenchReport.micros(second.getValueAtPercentile(99.0)) + " us",
-						errors, mismatches, lost, (lastTick < start + warmup) ? "  (warm-up)" : "");
+						errors, mismatches, lost, reconnecting, (lastTick < start + warmup) ? "  (warm-up)" : "");
 				this.out.flush();
 				lastCompleted = completed;
 				lastTick = now;
@@ -260,6 +268,11 @@ public final class BenchCommand {
 			long writeFailures = 0;
 			long mismatches = 0;
 			long lost = 0;
+			long reconnects = 0;
+			long reconnectFailures = 0;
+			long resent = 0;
+			long requestsLost = 0;
+			String reconnectFailure = null;
 			long finishedAt = measureAt;
 			String firstError = null;
 			String tls = null;
@@ -280,6 +293,13 @@ public final class BenchCommand {
 				writeFailures += worker.writeFailures();
 				mismatches += worker.mismatches();
 				lost += worker.lost();
+				reconnects += worker.reconnects();
+				reconnectFailures += worker.reconnectFailures();
+				resent += worker.resent();
+				requestsLost += worker.requestsLost();
+				if (reconnectFailure == null) {
+					reconnectFailure = worker.reconnectFailure();
+				}
 				finishedAt = Math.max(finishedAt, worker.finishedAt());
 				if (firstError == null) {
 					firstError = worker.firstError();
@@ -289,7 +309,8 @@ public final class BenchCommand {
 			String errorDetail = BenchReport.errorDetail(connectFailures, writeFailures, skipped,
 					this.options.outstandingLimit(), unanswered);
 			return new BenchReport(this.options, measured, requests, latency, errors, errorDetail, mismatches, lost,
-					firstError, tls, protocol);
+					firstError, tls, protocol,
+					new BenchReport.Reconnects(reconnects, reconnectFailures, reconnectFailure, resent, requestsLost));
 		}
 
 		/**

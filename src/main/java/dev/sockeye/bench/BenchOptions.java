@@ -27,11 +27,14 @@ import dev.sockeye.framing.FramingException;
  * @param connectTimeout how long to wait for the connections
  * @param threads I/O threads, each with its own selector and share of the connections
  * @param tls how to connect with TLS, or {@code null} for plain TCP
+ * @param reconnect true to reopen connections the server closes and carry on
+ * @param proxyProtocol the PROXY protocol version each connection starts with (1 or 2),
+ * or 0 for none
  * @param help true when only the usage was asked for
  */
 record BenchOptions(String host, int port, int connections, Duration duration, Duration warmup, int size,
 		Framing framing, int depth, double rate, byte[] expectPrefix, String json, Duration connectTimeout, int threads,
-		Tls tls, boolean help) {
+		Tls tls, boolean reconnect, int proxyProtocol, boolean help) {
 
 	/**
 	 * The most requests one connection may have outstanding, in an open loop and as a
@@ -68,7 +71,12 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 			  --tls-ca FILE        PEM certificates that verify the server instead (implies --tls)
 			  --tls-cert FILE      PEM client certificate chain for mutual TLS, with --tls-key (implies --tls)
 			  --tls-key FILE       PEM private key of --tls-cert (implies --tls)
-			exit codes: 0 all replies correct, 1 errors, mismatches or lost connections, 2 usage,
+			  --reconnect          reopen a connection the server closes and carry on; requests in
+			                       flight at a close at a reply boundary are resent once on the new
+			                       connection, those never answered are lost
+			  --proxy-protocol V   start each connection with a PROXY protocol header, v1 or v2, naming
+			                       the connection's own addresses (before TLS)
+			exit codes: 0 all replies correct, 1 errors, mismatches, lost connections or requests, 2 usage,
 			            3 no connection could be made
 			""";
 
@@ -97,11 +105,20 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 		String tlsCa = null;
 		String tlsCert = null;
 		String tlsKey = null;
+		boolean reconnect = false;
+		int proxyProtocol = 0;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
 			if (arg.equals("--help") || arg.equals("-h")) {
 				return new BenchOptions(host, port, connections, duration, warmup, size, framing, depth, rate,
-						expectPrefix, json, connectTimeout, threads, null, true);
+						expectPrefix, json, connectTimeout, threads, null, false, 0, true);
+			}
+			if (arg.equals("--reconnect")) {
+				reconnect = true;
+				continue;
+			}
+			if (arg.startsWith("--reconnect=")) {
+				throw new UsageException("--reconnect takes no value");
 			}
 			if (arg.equals("--tls")) {
 				tls = true;
@@ -147,6 +164,7 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 				case "tls-ca" -> tlsCa = nonBlank(name, value);
 				case "tls-cert" -> tlsCert = nonBlank(name, value);
 				case "tls-key" -> tlsKey = nonBlank(name, value);
+				case "proxy-protocol" -> proxyProtocol = proxyProtocol(value);
 				default -> throw new UsageException("unknown option '--" + name + "'");
 			}
 		}
@@ -163,7 +181,7 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 		checkFits(framing, size, expectPrefix.length);
 		Tls tlsOptions = (tls || tlsCa != null || tlsCert != null) ? new Tls(tlsCa, tlsCert, tlsKey) : null;
 		return new BenchOptions(host, port, connections, duration, warmup, size, framing, depth, rate, expectPrefix,
-				json, connectTimeout, threads, tlsOptions, false);
+				json, connectTimeout, threads, tlsOptions, reconnect, proxyProtocol, false);
 	}
 
 	/**
@@ -196,7 +214,8 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 	private static boolean isOption(String name) {
 		return switch (name) {
 			case "host", "port", "connections", "duration", "warmup", "size", "framing", "depth", "rate",
-					"expect-prefix", "json", "connect-timeout", "threads", "tls-ca", "tls-cert", "tls-key" ->
+					"expect-prefix", "json", "connect-timeout", "threads", "tls-ca", "tls-cert", "tls-key",
+					"proxy-protocol" ->
 				true;
 			default -> false;
 		};
@@ -220,6 +239,17 @@ record BenchOptions(String host, int port, int connections, Duration duration, D
 		catch (NumberFormatException ex) {
 			throw new UsageException("--" + name + " must be a whole number, not '" + value + "'");
 		}
+	}
+
+	/**
+	 * @return 1 or 2 for {@code v1} or {@code v2}
+	 */
+	static int proxyProtocol(String value) throws UsageException {
+		return switch (value.trim().toLowerCase(Locale.ROOT)) {
+			case "v1" -> 1;
+			case "v2" -> 2;
+			default -> throw new UsageException("--proxy-protocol must be v1 or v2, not '" + value + "'");
+		};
 	}
 
 	private static double rate(String value) throws UsageException {

@@ -46,13 +46,17 @@ final class BenchReport {
 
 	private final String tlsProtocol;
 
+	private final Reconnects reconnects;
+
 	/**
 	 * @param tls the TLS of the connections for the table (protocol, cipher suite, client
 	 * certificate), or null
 	 * @param tlsProtocol the negotiated TLS protocol, or null
+	 * @param reconnects what {@code --reconnect} did
 	 */
 	BenchReport(BenchOptions options, long measuredNanos, long requests, Histogram latency, long errors,
-			String errorDetail, long mismatches, long lost, String firstError, String tls, String tlsProtocol) {
+			String errorDetail, long mismatches, long lost, String firstError, String tls, String tlsProtocol,
+			Reconnects reconnects) {
 		this.options = options;
 		this.seconds = String.format(Locale.ROOT, "%.3f", measuredNanos / 1e9);
 		this.requests = requests;
@@ -71,6 +75,7 @@ final class BenchReport {
 		this.firstError = firstError;
 		this.tls = tls;
 		this.tlsProtocol = tlsProtocol;
+		this.reconnects = reconnects;
 	}
 
 	/**
@@ -132,6 +137,9 @@ final class BenchReport {
 		StringBuilder table = new StringBuilder();
 		row(table, "target", o.target());
 		row(table, "tls", (o.tls() == null) ? "off" : (this.tls != null) ? this.tls : "on");
+		if (o.proxyProtocol() != 0) {
+			row(table, "proxy protocol", "v" + o.proxyProtocol());
+		}
 		row(table, "connections", Integer.toString(o.connections()));
 		row(table, "depth", o.openLoop() ? "-" : Integer.toString(o.depth()));
 		row(table, "size", o.size() + " bytes");
@@ -148,6 +156,14 @@ final class BenchReport {
 		row(table, "errors", this.errors + (this.errorDetail.isEmpty() ? "" : " (" + this.errorDetail + ")"));
 		row(table, "mismatches", Long.toString(this.mismatches));
 		row(table, "connections lost", Long.toString(this.lost));
+		if (o.reconnect()) {
+			Reconnects r = this.reconnects;
+			row(table, "reconnects", r.count()
+					+ ((r.failures() > 0) ? " (" + r.failures() + ((r.failures() == 1) ? " attempt" : " attempts")
+							+ " failed, first: " + r.firstFailure() + ")" : ""));
+			row(table, "requests resent", Long.toString(r.resent()));
+			row(table, "requests lost", Long.toString(r.lost()));
+		}
 		return table.toString();
 	}
 
@@ -164,6 +180,9 @@ final class BenchReport {
 		json.append("{\n");
 		json.append("  \"target\": ").append(quote(o.target())).append(",\n");
 		json.append("  \"tls\": ").append(o.tls() != null).append(",\n");
+		json.append("  \"proxyProtocol\": ")
+			.append((o.proxyProtocol() != 0) ? quote("v" + o.proxyProtocol()) : "null")
+			.append(",\n");
 		json.append("  \"tlsProtocol\": ")
 			.append((this.tlsProtocol != null) ? quote(this.tlsProtocol) : "null")
 			.append(",\n");
@@ -184,7 +203,12 @@ final class BenchReport {
 		json.append("\"max\": ").append(this.max).append("},\n");
 		json.append("  \"errors\": ").append(this.errors).append(",\n");
 		json.append("  \"mismatches\": ").append(this.mismatches).append(",\n");
-		json.append("  \"connectionsLost\": ").append(this.lost).append("\n");
+		json.append("  \"connectionsLost\": ").append(this.lost).append(",\n");
+		json.append("  \"reconnect\": ").append(o.reconnect()).append(",\n");
+		json.append("  \"reconnects\": ").append(this.reconnects.count()).append(",\n");
+		json.append("  \"reconnectFailures\": ").append(this.reconnects.failures()).append(",\n");
+		json.append("  \"requestsResent\": ").append(this.reconnects.resent()).append(",\n");
+		json.append("  \"requestsLost\": ").append(this.reconnects.lost()).append("\n");
 		json.append("}\n");
 		return json.toString();
 	}
@@ -200,6 +224,10 @@ final class BenchReport {
 		if (this.lost > 0) {
 			reasons.add(this.lost + ((this.lost == 1) ? " connection" : " connections") + " lost");
 		}
+		long requestsLost = this.reconnects.lost();
+		if (requestsLost > 0) {
+			reasons.add(requestsLost + ((requestsLost == 1) ? " request" : " requests") + " lost");
+		}
 		if (this.errors > 0) {
 			String what = this.errors + ((this.errors == 1) ? " error" : " errors");
 			reasons.add(this.errorDetail.isEmpty() ? what : what + " (" + this.errorDetail + ")");
@@ -209,6 +237,18 @@ final class BenchReport {
 		}
 		String line = String.join(", ", reasons);
 		return (this.firstError != null) ? line + "; first: " + this.firstError : line;
+	}
+
+	/**
+	 * What {@code --reconnect} did, all zero without it.
+	 *
+	 * @param count connections reopened after the server closed them
+	 * @param failures reopens whose connect or handshake failed
+	 * @param firstFailure why the first failed, or null
+	 * @param resent requests in flight at a close, sent again on the new connection
+	 * @param lost requests sent and never answered
+	 */
+	record Reconnects(long count, long failures, String firstFailure, long resent, long lost) {
 	}
 
 	private static String quote(String text) {

@@ -6,14 +6,18 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 import dev.sockeye.framing.Framing;
+import dev.sockeye.proxy.ProxyHeaderEncoder;
 import dev.sockeye.tls.ClientTls;
 
 import org.springframework.boot.convert.DurationStyle;
@@ -41,10 +45,12 @@ public final class ClientCommand {
 
 	static final String USAGE = "usage: sockeye client [--host HOST] [--port PORT] [--framing crlf|lf|null|stx-etx|"
 			+ "length-header-1|length-header-2|length-header-4|none] [--timeout 10s] [--connect-timeout 5s]"
-			+ " [--tls] [--tls-ca FILE] [--tls-cert FILE --tls-key FILE] [message...]"
+			+ " [--tls] [--tls-ca FILE] [--tls-cert FILE --tls-key FILE] [--proxy-protocol v1|v2] [message...]"
 			+ "\n  with no message, sends each line of standard input"
 			+ "\n  --tls: connect with TLS, verifying the server against the JDK's CAs, or the PEM certificates of"
-			+ " --tls-ca;\n  --tls-cert/--tls-key: PEM certificate chain and key to present for mutual TLS";
+			+ " --tls-ca;\n  --tls-cert/--tls-key: PEM certificate chain and key to present for mutual TLS"
+			+ "\n  --proxy-protocol: start the connection with a PROXY protocol header naming its own addresses"
+			+ " (plain TCP only)";
 
 	private ClientCommand() {
 	}
@@ -71,7 +77,7 @@ public final class ClientCommand {
 		try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext(Integration.class)) {
 			TcpNetClientConnectionFactory connections = ClientConnections.create(options.host, options.port,
 					options.framing.codec(Integer.MAX_VALUE - 16), options.connectTimeout, options.timeout,
-					ClientConnectionListener.NONE);
+					ClientConnectionListener.NONE, proxyHeader(options.proxyProtocol));
 			if (options.tls()) {
 				ClientTls.fromPem(options.tlsCa, options.tlsCert, options.tlsKey).apply(connections);
 			}
@@ -101,6 +107,21 @@ public final class ClientCommand {
 			err.println("sockeye client: " + describe(ex, target, options.timeout));
 			return 1;
 		}
+	}
+
+	/**
+	 * @return the PROXY header of a connected socket, naming its own addresses, or null
+	 * without {@code --proxy-protocol}
+	 */
+	private static Function<Socket, byte[]> proxyHeader(int version) {
+		if (version == 0) {
+			return null;
+		}
+		return (socket) -> {
+			InetSocketAddress local = (InetSocketAddress) socket.getLocalSocketAddress();
+			InetSocketAddress remote = (InetSocketAddress) socket.getRemoteSocketAddress();
+			return (version == 1) ? ProxyHeaderEncoder.v1(local, remote) : ProxyHeaderEncoder.v2(local, remote);
+		};
 	}
 
 	private static void exchange(MessagingTemplate template, IntegrationFlowRegistration flow, String text,
@@ -181,6 +202,9 @@ public final class ClientCommand {
 
 		String tlsKey;
 
+		/** The PROXY protocol version to start with, 0 for none. */
+		int proxyProtocol;
+
 		final List<String> messages = new ArrayList<>();
 
 		boolean tls() {
@@ -221,13 +245,26 @@ public final class ClientCommand {
 					case "tls-ca" -> options.tlsCa = value;
 					case "tls-cert" -> options.tlsCert = value;
 					case "tls-key" -> options.tlsKey = value;
+					case "proxy-protocol" -> options.proxyProtocol = proxyProtocol(value);
 					default -> throw new IllegalArgumentException("unknown option --" + name);
 				}
 			}
 			if ((options.tlsCert == null) != (options.tlsKey == null)) {
 				throw new IllegalArgumentException("--tls-cert and --tls-key go together");
 			}
+			if (options.proxyProtocol != 0 && options.tls()) {
+				throw new IllegalArgumentException("--proxy-protocol is for plain TCP: the client's TLS socket would"
+						+ " send the header inside TLS; bench --proxy-protocol works with --tls");
+			}
 			return options;
+		}
+
+		private static int proxyProtocol(String value) {
+			return switch (value.toLowerCase(Locale.ROOT)) {
+				case "v1" -> 1;
+				case "v2" -> 2;
+				default -> throw new IllegalArgumentException("--proxy-protocol must be v1 or v2, not " + value);
+			};
 		}
 
 		private static int port(String value) {

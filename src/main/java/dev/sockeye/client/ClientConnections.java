@@ -1,7 +1,11 @@
 package dev.sockeye.client;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.framing.FrameDeserializer;
@@ -31,9 +35,31 @@ public final class ClientConnections {
 	 */
 	public static TcpNetClientConnectionFactory create(String host, int port, FrameCodec codec, Duration connectTimeout,
 			Duration readTimeout, ClientConnectionListener listener) {
+		return create(host, port, codec, connectTimeout, readTimeout, listener, null);
+	}
+
+	/**
+	 * Like
+	 * {@link #create(String, int, FrameCodec, Duration, Duration, ClientConnectionListener)},
+	 * with bytes written first on every new connection, such as a PROXY protocol header
+	 * (on plain sockets: a TLS socket would encrypt them).
+	 * @param preamble the bytes for a connected socket, or null for none
+	 * @return a factory; the caller gives it a bean name and starts it
+	 */
+	public static TcpNetClientConnectionFactory create(String host, int port, FrameCodec codec, Duration connectTimeout,
+			Duration readTimeout, ClientConnectionListener listener, Function<Socket, byte[]> preamble) {
 		TcpNetClientConnectionFactory factory = new TcpNetClientConnectionFactory(host, port);
-		factory.setTcpNetConnectionSupport((socket, server, lookupHost, publisher,
-				name) -> new FramedClientConnection(socket, publisher, name, codec, listener));
+		factory.setTcpNetConnectionSupport((socket, server, lookupHost, publisher, name) -> {
+			if (preamble != null) {
+				try {
+					socket.getOutputStream().write(preamble.apply(socket));
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			}
+			return new FramedClientConnection(socket, publisher, name, codec, listener);
+		});
 		factory.setSerializer(new FrameSerializer(codec));
 		factory.setDeserializer(new FrameDeserializer(codec));
 		factory.setConnectTimeout((int) Math.max(1, (connectTimeout.toMillis() + 999) / 1000));

@@ -45,20 +45,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code sockeye bench} against a real Sockeye server started by the test (plain, TLS and
- * mutual TLS listeners), and against small misbehaving servers of the test's own, over
- * real sockets. Performance is measured by hand against the reference harness, not here.
+ * {@code sockeye bench} against a real Sockeye server started by the test (plain, TLS,
+ * mutual TLS, close-after-reply and PROXY protocol listeners), and against small
+ * misbehaving servers of the test's own, over real sockets. Performance is measured by
+ * hand against the reference harness, not here.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE,
-		properties = { "sockeye.listeners.echo.port=0", "sockeye.listeners.len.port=0",
-				"sockeye.listeners.len.framing=length-header-4", "sockeye.listeners.prefixed.port=0",
-				"sockeye.listeners.prefixed.echo.prefix=Echo: ",
-				"spring.ssl.bundle.pem.server.keystore.certificate=classpath:tls/server.crt",
-				"spring.ssl.bundle.pem.server.keystore.private-key=classpath:tls/server.key",
-				"spring.ssl.bundle.pem.server.truststore.certificate=classpath:tls/ca.crt",
-				"sockeye.listeners.tls.port=0", "sockeye.listeners.tls.tls.bundle=server",
-				"sockeye.listeners.tls.max-message-size=256KB", "sockeye.listeners.mtls.port=0",
-				"sockeye.listeners.mtls.tls.bundle=server", "sockeye.listeners.mtls.tls.client-auth=need" })
+@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = { "sockeye.listeners.echo.port=0",
+		"sockeye.listeners.len.port=0", "sockeye.listeners.len.framing=length-header-4",
+		"sockeye.listeners.prefixed.port=0", "sockeye.listeners.prefixed.echo.prefix=Echo: ",
+		"spring.ssl.bundle.pem.server.keystore.certificate=classpath:tls/server.crt",
+		"spring.ssl.bundle.pem.server.keystore.private-key=classpath:tls/server.key",
+		"spring.ssl.bundle.pem.server.truststore.certificate=classpath:tls/ca.crt", "sockeye.listeners.tls.port=0",
+		"sockeye.listeners.tls.tls.bundle=server", "sockeye.listeners.tls.max-message-size=256KB",
+		"sockeye.listeners.mtls.port=0", "sockeye.listeners.mtls.tls.bundle=server",
+		"sockeye.listeners.mtls.tls.client-auth=need", "sockeye.listeners.one-shot.port=0",
+		"sockeye.listeners.one-shot.close-after-reply=true", "sockeye.listeners.proxied.port=0",
+		"sockeye.listeners.proxied.proxy-protocol=v2", "sockeye.listeners.proxied.trusted-proxies=127.0.0.1/32",
+		"sockeye.listeners.proxied-v1.port=0", "sockeye.listeners.proxied-v1.proxy-protocol=v1",
+		"sockeye.listeners.proxied-v1.trusted-proxies=127.0.0.1/32", "sockeye.listeners.proxied-tls.port=0",
+		"sockeye.listeners.proxied-tls.proxy-protocol=any",
+		"sockeye.listeners.proxied-tls.trusted-proxies=127.0.0.1/32",
+		"sockeye.listeners.proxied-tls.tls.bundle=server" })
 class BenchCommandTests {
 
 	private static final Pattern ROW = Pattern.compile("(?m)^(\\S+(?: \\S+)*?)\\s{2,}(.+)$");
@@ -370,6 +377,127 @@ class BenchCommandTests {
 	}
 
 	@Test
+	void withReconnectAListenerThatClosesAfterEveryReplyIsFollowedWithNothingLost() {
+		double opened = count(TcpMeterNames.CONNECTIONS_OPENED, "one-shot");
+		Result result = bench("--port", port("one-shot"), "--reconnect", "--connections", "3", "--duration", "1s",
+				"--warmup", "200ms");
+		assertThat(result.code).as(result.toString()).isZero();
+		assertThat(result.err).isEmpty();
+		assertThat(result.number("requests")).isPositive();
+		assertThat(result.number("reconnects")).isPositive();
+		assertThat(result.number("requests lost")).isZero();
+		assertThat(result.number("errors")).isZero();
+		assertThat(result.number("mismatches")).isZero();
+		assertThat(result.number("connections lost")).isZero();
+		// one connection per reply, give or take the resent requests and the last ones
+		assertThat(count(TcpMeterNames.CONNECTIONS_OPENED, "one-shot") - opened)
+			.isGreaterThanOrEqualTo(result.number("reconnects"));
+	}
+
+	@Test
+	void withReconnectAServerThatClosesEveryFewRepliesLosesNothing() throws IOException {
+		ThreadLocal<int[]> replies = ThreadLocal.withInitial(() -> new int[1]);
+		try (LineServer server = new LineServer((line, out) -> {
+			write(out, line + "\r\n");
+			if (++replies.get()[0] % 5 == 0) {
+				throw new ClosedByServer();
+			}
+		})) {
+			Result result = bench("--port", server.port(), "--reconnect", "--connections", "2", "--depth", "2",
+					"--duration", "1s", "--warmup", "200ms");
+			assertThat(result.code).as(result.toString()).isZero();
+			assertThat(result.number("reconnects")).isPositive();
+			assertThat(result.number("requests lost")).isZero();
+			assertThat(result.number("errors")).isZero();
+			assertThat(result.number("mismatches")).isZero();
+		}
+	}
+
+	@Test
+	void withReconnectRequestsTheServerReadsAndNeverAnswersAreLost() throws IOException {
+		try (LineServer server = new LineServer((line, out) -> {
+			throw new ClosedByServer();
+		})) {
+			Result result = bench("--port", server.port(), "--reconnect", "--connections", "2", "--duration", "1s",
+					"--warmup", "200ms");
+			assertThat(result.code).as(result.toString()).isEqualTo(1);
+			assertThat(result.number("requests lost")).isPositive();
+			assertThat(result.number("requests resent")).isPositive();
+			assertThat(result.number("errors")).isZero();
+			assertThat(result.number("connections lost")).isZero();
+			assertThat(result.err).hasLineCount(1).containsPattern("\\d+ requests? lost");
+		}
+	}
+
+	@Test
+	void withReconnectATargetThatStopsListeningIsRetriedWithABackOffNotASpin() throws Exception {
+		try (LineServer server = new LineServer((line, out) -> {
+			write(out, line + "\r\n");
+			throw new ClosedByServer();
+		})) {
+			Thread stopper = new Thread(() -> {
+				try {
+					Thread.sleep(300);
+					server.stopListening();
+				}
+				catch (IOException | InterruptedException ex) {
+					// the figures fail the test
+				}
+			});
+			stopper.start();
+			Result result = bench("--port", server.port(), "--reconnect", "--connections", "2", "--duration", "1500ms",
+					"--warmup", "0s");
+			stopper.join();
+			// 50 ms doubling to 1 s: a handful of refused attempts per connection, not
+			// thousands
+			assertThat(result.row("reconnects")).containsPattern("\\d+ attempts failed, first: ")
+				.containsIgnoringCase("refused");
+			long failed = Long.parseLong(result.row("reconnects").replaceAll(".*\\((\\d+) attempts.*", "$1"));
+			assertThat(failed).isBetween(2L, 30L);
+			assertThat(result.number("errors")).isZero();
+		}
+	}
+
+	@Test
+	void withoutReconnectTheTableHasNoReconnectRows() {
+		Result result = bench("--port", port("echo"), "--connections", "1", "--duration", "300ms", "--warmup", "0s");
+		assertThat(result.code).as(result.toString()).isZero();
+		assertThat(result.out).doesNotContain("reconnects").doesNotContain("requests lost");
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "v2 proxied", "v1 proxied-v1" })
+	void proxyProtocolDrivesAListenerThatRequiresTheHeader(String versionAndListener) {
+		String[] parts = versionAndListener.split(" ");
+		String listener = parts[1];
+		double headerErrors = count(TcpMeterNames.ERRORS, listener);
+		Result result = bench("--port", port(listener), "--proxy-protocol", parts[0], "--connections", "3",
+				"--duration", "500ms", "--warmup", "200ms");
+		assertThat(result.code).as(result.toString()).isZero();
+		assertThat(result.row("proxy protocol")).isEqualTo(parts[0]);
+		assertThat(result.number("requests")).isPositive();
+		assertThat(result.number("errors")).isZero();
+		assertThat(result.number("connections lost")).isZero();
+		assertThat(count(TcpMeterNames.ERRORS, listener)).isEqualTo(headerErrors);
+	}
+
+	@Test
+	void withoutTheHeaderAProxyProtocolListenerClosesEveryConnection() {
+		Result result = bench("--port", port("proxied"), "--connections", "2", "--duration", "500ms", "--warmup", "0s");
+		assertThat(result.code).as(result.toString()).isEqualTo(1);
+		assertThat(result.number("connections lost")).isEqualTo(2);
+	}
+
+	@Test
+	void proxyProtocolComesBeforeTls() {
+		Result result = bench("--port", port("proxied-tls"), "--proxy-protocol", "v2", "--tls-ca", TLS + "ca.crt",
+				"--connections", "2", "--duration", "500ms", "--warmup", "200ms");
+		assertThat(result.code).as(result.toString()).isZero();
+		assertThat(result.row("tls")).startsWith("TLSv1.3");
+		assertThat(result.number("requests")).isPositive();
+	}
+
+	@Test
 	void jsonFileHoldsTheFiguresOfTheTable(@TempDir Path dir) throws IOException {
 		Path file = dir.resolve("result.json");
 		Result result = bench("--port", port("echo"), "--connections", "2", "--duration", "1s", "--warmup", "500ms",
@@ -398,12 +526,31 @@ class BenchCommandTests {
 		assertThat(json.get("errors").asLong()).isEqualTo(result.number("errors"));
 		assertThat(json.get("mismatches").asLong()).isEqualTo(result.number("mismatches"));
 		assertThat(json.get("connectionsLost").asLong()).isEqualTo(result.number("connections lost"));
+		assertThat(json.get("proxyProtocol").isNull()).isTrue();
+		assertThat(json.get("reconnect").asBoolean()).isFalse();
+		assertThat(json.get("reconnects").asLong()).isZero();
+		assertThat(json.get("requestsLost").asLong()).isZero();
+	}
+
+	@Test
+	void jsonFileHoldsTheReconnectFigures(@TempDir Path dir) throws IOException {
+		Path file = dir.resolve("result.json");
+		Result result = bench("--port", port("one-shot"), "--reconnect", "--connections", "2", "--duration", "500ms",
+				"--warmup", "0s", "--json", file.toString());
+		assertThat(result.code).as(result.toString()).isZero();
+		JsonNode json = JsonMapper.builder().build().readTree(Files.readString(file));
+		assertThat(json.get("reconnect").asBoolean()).isTrue();
+		assertThat(json.get("reconnects").asLong()).isEqualTo(result.number("reconnects")).isPositive();
+		assertThat(json.get("reconnectFailures").asLong()).isZero();
+		assertThat(json.get("requestsResent").asLong()).isEqualTo(result.number("requests resent"));
+		assertThat(json.get("requestsLost").asLong()).isEqualTo(result.number("requests lost")).isZero();
 	}
 
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(strings = { "--frobnicate 1", "--port nope", "--port 70000", "--connections 0", "--duration 10x",
 			"--duration 0s", "--framing morse", "--framing raw", "--size 300 --framing length-header-1", "--depth 2000",
-			"--rate -5", "--port", "extra", "--tls=yes", "--tls-cert a.crt", "--tls-key a.key", "--tls-ca" })
+			"--rate -5", "--port", "extra", "--tls=yes", "--tls-cert a.crt", "--tls-key a.key", "--tls-ca",
+			"--reconnect=yes", "--proxy-protocol v3", "--proxy-protocol" })
 	void badOptionExitsWithTwoAndOneLineBeforeTheUsage(String args) {
 		Result result = bench(args.split(" "));
 		assertThat(result.code).isEqualTo(2);
@@ -537,6 +684,11 @@ class BenchCommandTests {
 
 		String port() {
 			return Integer.toString(this.socket.getLocalPort());
+		}
+
+		/** Stops accepting: new connections are refused, open ones carry on. */
+		void stopListening() throws IOException {
+			this.socket.close();
 		}
 
 		private void accept(BiConsumer<String, OutputStream> handler) {

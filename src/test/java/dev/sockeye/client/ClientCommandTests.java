@@ -27,7 +27,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"spring.ssl.bundle.pem.server.keystore.private-key=classpath:tls/server.key",
 				"spring.ssl.bundle.pem.server.truststore.certificate=classpath:tls/ca.crt",
 				"sockeye.listeners.secure.port=0", "sockeye.listeners.secure.tls.bundle=server",
-				"sockeye.listeners.secure.tls.client-auth=need" })
+				"sockeye.listeners.secure.tls.client-auth=need", "sockeye.listeners.proxied.port=0",
+				"sockeye.listeners.proxied.proxy-protocol=v2", "sockeye.listeners.proxied.trusted-proxies=127.0.0.1/32",
+				"sockeye.listeners.proxied-v1.port=0", "sockeye.listeners.proxied-v1.proxy-protocol=v1",
+				"sockeye.listeners.proxied-v1.trusted-proxies=127.0.0.1/32" })
 class ClientCommandTests {
 
 	@Autowired
@@ -115,6 +118,44 @@ class ClientCommandTests {
 			assertThat(result.err)
 				.isEqualTo("sockeye client: localhost:" + stub.port() + " closed the connection before replying\n");
 		}
+	}
+
+	@Test
+	void proxyProtocolV2ReachesAListenerThatRequiresTheHeader() {
+		Result result = run("", "--port", port("proxied"), "--proxy-protocol", "v2", "hello", "again");
+		assertThat(result.err).isEmpty();
+		assertThat(result.exit).isZero();
+		assertThat(result.out).isEqualTo("hello\nagain\n");
+	}
+
+	@Test
+	void proxyProtocolV1ReachesAV1Listener() {
+		Result result = run("", "--port", port("proxied-v1"), "--proxy-protocol=v1", "hello");
+		assertThat(result.exit).isZero();
+		assertThat(result.out).isEqualTo("hello\n");
+	}
+
+	@Test
+	void withoutTheHeaderAProxyProtocolListenerClosesTheConnection() {
+		Result result = run("", "--port", port("proxied"), "--timeout", "5s", "hello");
+		assertThat(result.exit).isEqualTo(1);
+		assertThat(result.err)
+			.isEqualTo("sockeye client: localhost:" + port("proxied") + " closed the connection before replying\n");
+	}
+
+	@Test
+	void proxyProtocolWithTlsIsRefusedWithAReason() {
+		Result result = run("", "--port", port("secure"), "--tls", "--proxy-protocol", "v2", "hello");
+		assertThat(result.exit).isEqualTo(2);
+		assertThat(result.err).startsWith("sockeye client: --proxy-protocol is for plain TCP: ")
+			.contains("bench --proxy-protocol works with --tls");
+	}
+
+	@Test
+	void anUnknownProxyProtocolVersionIsAUsageError() {
+		Result result = run("", "--proxy-protocol", "v3", "hello");
+		assertThat(result.exit).isEqualTo(2);
+		assertThat(result.err).startsWith("sockeye client: --proxy-protocol must be v1 or v2, not v3\n");
 	}
 
 	@Test

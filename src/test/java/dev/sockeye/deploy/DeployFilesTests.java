@@ -30,8 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The operations files in {@code deploy/}: the Prometheus configuration and alerting
- * rules pass promtool (including the rules' unit tests), and the alerts and the Grafana
- * dashboard query only the metrics Sockeye exports, filtered by listener.
+ * rules pass promtool (including the rules' unit tests), the alerts and the Grafana
+ * dashboard query only the metrics Sockeye exports, filtered by listener, and the HAProxy
+ * configuration of the scale-out run passes {@code haproxy -c} with its variables set.
  */
 class DeployFilesTests {
 
@@ -44,6 +45,12 @@ class DeployFilesTests {
 	private static final Path DASHBOARD = Path.of("deploy/grafana/sockeye-dashboard.json");
 
 	private static final Duration PROMTOOL_TIMEOUT = Duration.ofSeconds(60);
+
+	private static final Path HAPROXY_CONFIG = Path.of("deploy/haproxy/haproxy.cfg");
+
+	private static final Path SCALE_OUT = Path.of("deploy/haproxy/scale-out.sh");
+
+	private static final Pattern HAPROXY_VARIABLE = Pattern.compile("\\$\\{([A-Z0-9_]+)}");
 
 	/** The metrics Sockeye exports at /actuator/prometheus, as Prometheus sees them. */
 	private static final List<String> SOCKEYE_METRICS = List.of("tcp_server_connections_active",
@@ -76,6 +83,69 @@ class DeployFilesTests {
 			}
 		}
 		return known;
+	}
+
+	// HAProxy
+
+	@Test
+	void haproxyAcceptsTheScaleOutConfigurationWithItsVariablesSet(@TempDir Path directory) throws Exception {
+		Path haproxy = ExternalTools.require("haproxy");
+		ProcessBuilder check = new ProcessBuilder(haproxy.toString(), "-c", "-f", HAPROXY_CONFIG.toString())
+			.redirectErrorStream(true);
+		Map<String, String> environment = check.environment();
+		int port = 20000;
+		for (String variable : haproxyVariables()) {
+			environment.put(variable, switch (variable) {
+				case "HAPROXY_STATS_SOCKET" -> directory.resolve("stats.sock").toString();
+				case "HAPROXY_BIND", "HAPROXY_STATS_BIND", "S1_ADDR", "S2_ADDR", "S3_ADDR" -> "127.0.0.1:" + port++;
+				default -> Integer.toString(port++);
+			});
+		}
+		Process process = check.start();
+		String output = new String(process.getInputStream().readAllBytes());
+		assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).as(output).isZero();
+		assertThat(output).contains("Configuration file is valid").doesNotContain("WARNING");
+	}
+
+	@Test
+	void haproxyBalancesByLeastConnectionsSendsProxyV2AndAsksTheAgentAtLeastEverySecond() throws IOException {
+		String config = Files.readString(HAPROXY_CONFIG);
+		assertThat(config).contains("mode tcp")
+			.contains("balance leastconn")
+			.contains("option httpchk")
+			.contains("http-check send meth GET uri /actuator/health/readiness")
+			.contains("hard-stop-after")
+			.contains("stats uri /")
+			.containsPattern("default-server send-proxy-v2 check .*agent-check");
+		Matcher agentInter = Pattern.compile("agent-inter (\\d+)(ms|s)").matcher(config);
+		assertThat(agentInter.find()).isTrue();
+		long millis = Long.parseLong(agentInter.group(1)) * (agentInter.group(2).equals("s") ? 1000 : 1);
+		assertThat(millis).isLessThanOrEqualTo(1000);
+		for (String server : List.of("s1", "s2", "s3")) {
+			String prefix = server.toUpperCase(java.util.Locale.ROOT);
+			assertThat(config).contains("server " + server + " \"${" + prefix + "_ADDR}\" check port \"${" + prefix
+					+ "_MGMT_PORT}\" agent-port \"${" + prefix + "_AGENT_PORT}\"");
+		}
+	}
+
+	@Test
+	void theScaleOutScriptSetsEveryVariableOfTheHaproxyConfigurationAndParses() throws Exception {
+		String script = Files.readString(SCALE_OUT);
+		assertThat(haproxyVariables()).hasSize(12)
+			.allSatisfy((variable) -> assertThat(script).contains(variable + "="));
+		assertThat(script).contains("trap cleanup EXIT").contains("--reconnect");
+		ProcessResult syntax = ExternalTools.run(Duration.ofSeconds(30), "bash", "-n", SCALE_OUT.toString());
+		assertThat(syntax.exitCode()).as("%s", syntax).isZero();
+	}
+
+	private static Set<String> haproxyVariables() throws IOException {
+		Set<String> variables = new TreeSet<>();
+		Matcher matcher = HAPROXY_VARIABLE.matcher(Files.readString(HAPROXY_CONFIG));
+		while (matcher.find()) {
+			variables.add(matcher.group(1));
+		}
+		return variables;
 	}
 
 	// promtool

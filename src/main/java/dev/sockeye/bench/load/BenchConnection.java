@@ -20,7 +20,8 @@ final class BenchConnection extends ReplyStream {
 	/** Where this connection's send times start in the worker's ring array. */
 	final int ring;
 
-	final SocketChannel channel;
+	/** The connection's channel; a new one each time it is reopened. */
+	SocketChannel channel;
 
 	/** Capacity of {@link #overflow} when it is first needed. */
 	final int overflowCapacity;
@@ -54,6 +55,36 @@ final class BenchConnection extends ReplyStream {
 	 * writable again; null until needed.
 	 */
 	ByteBuffer overflow;
+
+	/**
+	 * With {@code --reconnect}: true from a close by the server until the connection is
+	 * established again.
+	 */
+	boolean reopening;
+
+	/** True while a reopen's connect (and TLS handshake) is under way. */
+	boolean connectingAgain;
+
+	/** True while the connection is in its connector's list of connections to reopen. */
+	boolean listed;
+
+	/**
+	 * When the next reopen is due, or while {@link #connectingAgain} when its connect
+	 * began (System.nanoTime).
+	 */
+	long reopenAt;
+
+	/** Reopens in a row that failed or got no reply, for the back-off. */
+	int reopenFailures;
+
+	/**
+	 * Requests below this sequence number were resent once already: outstanding at
+	 * another close, they are lost.
+	 */
+	long resentUpTo;
+
+	/** {@link #received} when the connection was last established. */
+	long receivedAtOpen;
 
 	/** The connection's TLS, null on plain TCP. */
 	NonBlockingTls tls;

@@ -84,6 +84,33 @@ public final class BenchWorker implements Runnable {
 				tls != null);
 		this.onReady = ready.onReady;
 		this.onConnectReady = ready.onConnectReady;
+		this.connector.onReopened = this::reopened;
+	}
+
+	/**
+	 * A connection the server closed is established again: the requests it had in flight
+	 * are resent, and the closed loop puts its depth back.
+	 */
+	private void reopened(BenchConnection c) {
+		int resend = c.outstanding();
+		c.resentUpTo = c.sent;
+		if (resend > 0) {
+			this.results.resent += resend;
+			this.writer.resend(c);
+		}
+		if (this.rate == 0 && !this.measurement.draining && c.open) {
+			for (int i = c.outstanding(); i < this.depth; i++) {
+				c.queue();
+			}
+			this.writer.listIfQueued(c);
+		}
+	}
+
+	/**
+	 * @return true while some connection is established or being reopened
+	 */
+	private boolean loading() {
+		return this.connector.alive > 0 || this.connector.reopeningCount > 0;
 	}
 
 	/**
@@ -101,7 +128,7 @@ public final class BenchWorker implements Runnable {
 			this.reportedConnected = true;
 			this.coordinator.connected();
 			long start = this.coordinator.awaitStart();
-			if (start >= 0 && this.connector.alive > 0) {
+			if (start >= 0 && loading()) {
 				this.measurement.start(start, this.settings.warmupNanos(), this.settings.durationNanos());
 				if (this.rate > 0) {
 					openLoop(start);
@@ -144,7 +171,8 @@ public final class BenchWorker implements Runnable {
 		Measurement measurement = this.measurement;
 		boolean progress = this.results.recent != null;
 		int idle = 0;
-		while (this.connector.alive > 0) {
+		Connector connector = this.connector;
+		while (loading()) {
 			now = System.nanoTime();
 			if (now >= measurement.endAt) {
 				break;
@@ -155,12 +183,14 @@ public final class BenchWorker implements Runnable {
 			if (progress) {
 				this.results.publish();
 			}
+			long reopenAt = (connector.reopeningCount > 0) ? connector.reopenDue(now) : Long.MAX_VALUE;
 			if (this.selector.selectNow(this.onReady) > 0) {
 				idle = 0;
 			}
 			else if (++idle >= SPINS) {
 				idle = 0;
 				long wait = Math.min(Math.min(measurement.endAt, measurement.resetAt) - now, WAIT_NANOS);
+				wait = Math.max(MILLI, Math.min(wait, reopenAt - now));
 				this.selector.select(this.onReady, (wait + MILLI - 1) / MILLI);
 			}
 			this.writer.flushPending();
@@ -182,7 +212,8 @@ public final class BenchWorker implements Runnable {
 		long next = start;
 		int index = 0;
 		boolean progress = this.results.recent != null;
-		while (this.connector.alive > 0) {
+		Connector connector = this.connector;
+		while (loading()) {
 			long now = System.nanoTime();
 			if (now >= endAt) {
 				break;
@@ -204,7 +235,8 @@ public final class BenchWorker implements Runnable {
 			if (progress) {
 				this.results.publish();
 			}
-			long wait = Math.min(Math.min(next, endAt), measurement.resetAt) - System.nanoTime();
+			long reopenAt = (connector.reopeningCount > 0) ? connector.reopenDue(now) : Long.MAX_VALUE;
+			long wait = Math.min(Math.min(Math.min(next, endAt), measurement.resetAt), reopenAt) - System.nanoTime();
 			if (wait >= MILLI) {
 				this.selector.select(this.onReady, wait / MILLI);
 			}
@@ -220,6 +252,10 @@ public final class BenchWorker implements Runnable {
 	 */
 	private void drain() throws IOException {
 		this.measurement.drain();
+		Connector connector = this.connector;
+		if (connector.reconnects()) {
+			connector.stopReopening();
+		}
 		long deadline = System.nanoTime() + DRAIN_NANOS;
 		for (;;) {
 			long due = 0;
@@ -228,18 +264,28 @@ public final class BenchWorker implements Runnable {
 					due += c.outstanding();
 				}
 			}
-			long left = deadline - System.nanoTime();
-			if (due == 0) {
+			long reopening = (connector.reopeningCount > 0) ? connector.reopeningOutstanding() : 0;
+			long now = System.nanoTime();
+			long left = deadline - now;
+			if (due == 0 && reopening == 0) {
+				connector.abandonReopening();
 				return;
 			}
 			if (left <= 0) {
-				this.results.unanswered += due;
-				this.results.errors += due;
-				this.results
-					.error(due + " requests unanswered " + DRAIN_NANOS / 1_000_000_000L + "s after the end of the run");
+				if (due > 0) {
+					this.results.unanswered += due;
+					this.results.errors += due;
+					this.results.error(due + " requests unanswered " + DRAIN_NANOS / 1_000_000_000L
+							+ "s after the end of the run");
+				}
+				connector.abandonReopening();
 				return;
 			}
-			this.selector.select(this.onReady, Math.max(1, left / MILLI));
+			long wait = left;
+			if (connector.reopeningCount > 0) {
+				wait = Math.min(wait, connector.reopenDue(now) - now);
+			}
+			this.selector.select(this.onReady, Math.max(1, wait / MILLI));
 			this.writer.flushPending();
 		}
 	}

@@ -15,8 +15,10 @@ package dev.sockeye.bench.load;
  * @param connectTimeoutText the connect timeout, as messages show it
  * @param warmupNanos load before measuring
  * @param durationNanos how long to measure
+ * @param reconnect true to reopen the connections the server closes
+ * @param proxyProtocol the PROXY protocol version each connection starts with, 0 for none
  */
 public record LoadSettings(String host, int port, String target, int connections, int depth, double rate,
-		int outstandingLimit, long connectTimeoutNanos, String connectTimeoutText, long warmupNanos,
-		long durationNanos) {
+		int outstandingLimit, long connectTimeoutNanos, String connectTimeoutText, long warmupNanos, long durationNanos,
+		boolean reconnect, int proxyProtocol) {
 }

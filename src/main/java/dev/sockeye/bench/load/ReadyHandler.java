@@ -72,6 +72,11 @@ final class ReadyHandler {
 
 	private void onReady(SelectionKey key) {
 		BenchConnection c = (BenchConnection) key.attachment();
+		if (!c.open) {
+			// reopening, with --reconnect
+			onConnectReady(key);
+			return;
+		}
 		int ready = key.readyOps();
 		if ((ready & SelectionKey.OP_READ) != 0) {
 			read(c);
@@ -83,6 +88,11 @@ final class ReadyHandler {
 
 	private void onReadyTls(SelectionKey key) {
 		BenchConnection c = (BenchConnection) key.attachment();
+		if (!c.open) {
+			// reopening, with --reconnect
+			onConnectReady(key);
+			return;
+		}
 		int ready = key.readyOps();
 		if ((ready & SelectionKey.OP_READ) != 0) {
 			readTls(c);

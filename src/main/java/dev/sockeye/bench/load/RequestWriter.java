@@ -150,24 +150,40 @@ final class RequestWriter {
 	 * earlier bytes still wait.
 	 */
 	private void write(BenchConnection c) {
-		if (c.tls != null) {
-			writeTls(c);
-			return;
-		}
 		int queued = c.queued;
 		c.queued = 0;
-		long first = c.sent - queued;
+		writeRange(c, c.sent - queued, queued);
+	}
+
+	/**
+	 * With {@code --reconnect}: writes again, on the reopened connection, the requests
+	 * that were in flight when the server closed it, with their first send times.
+	 */
+	void resend(BenchConnection c) {
+		int count = c.outstanding() - c.queued;
+		if (count > 0) {
+			writeRange(c, c.received, count);
+		}
+	}
+
+	/** Writes requests {@code first} to {@code first + count - 1}. */
+	private void writeRange(BenchConnection c, long first, int count) {
+		if (c.tls != null) {
+			writeTls(c, first, count);
+			return;
+		}
+		int left = count;
 		if (c.overflowing()) {
-			putRequests(c.overflow, c, first, queued);
+			putOverflow(c, first, left);
 			writeOverflow(c);
 			return;
 		}
 		ByteBuffer out = this.out;
 		int perWrite = out.capacity() / this.requestFrame;
-		while (queued > 0) {
-			int count = Math.min(queued, perWrite);
+		while (left > 0) {
+			int batch = Math.min(left, perWrite);
 			out.clear();
-			putRequests(out, c, first, count);
+			putRequests(out, c, first, batch);
 			out.flip();
 			try {
 				c.channel.write(out);
@@ -176,40 +192,57 @@ final class RequestWriter {
 				writeFailed(c, ex);
 				return;
 			}
-			first += count;
-			queued -= count;
+			first += batch;
+			left -= batch;
 			if (out.hasRemaining()) {
 				// the socket is full: keep the rest until it is writable
 				if (c.overflow == null) {
 					c.overflow = ByteBuffer.allocate(c.overflowCapacity);
 				}
+				ensureOverflow(c, out.remaining() + left * this.requestFrame);
 				c.overflow.put(out);
-				putRequests(c.overflow, c, first, queued);
+				putRequests(c.overflow, c, first, left);
 				c.interest(true);
 				return;
 			}
 		}
 	}
 
+	private void putOverflow(BenchConnection c, long first, int count) {
+		ensureOverflow(c, count * this.requestFrame);
+		putRequests(c.overflow, c, first, count);
+	}
+
 	/**
-	 * Encrypts the connection's queued requests from the shared buffer; the records go to
+	 * Grows the overflow buffer when it cannot take {@code bytes} more: only requests
+	 * resent after a reconnect go beyond the capacity it was sized for.
+	 */
+	private static void ensureOverflow(BenchConnection c, int bytes) {
+		ByteBuffer overflow = c.overflow;
+		if (overflow.remaining() < bytes) {
+			ByteBuffer grown = ByteBuffer.allocate(Math.max(overflow.capacity() * 2, overflow.position() + bytes));
+			grown.put(overflow.flip());
+			c.overflow = grown;
+		}
+	}
+
+	/**
+	 * Encrypts the connection's requests from the shared buffer; the records go to
 	 * {@link BenchConnection#writeRecords}.
 	 */
-	private void writeTls(BenchConnection c) {
-		int queued = c.queued;
-		c.queued = 0;
-		long first = c.sent - queued;
+	private void writeTls(BenchConnection c, long first, int count) {
+		int left = count;
 		ByteBuffer out = this.out;
 		int perWrite = out.capacity() / this.requestFrame;
 		try {
-			while (queued > 0) {
-				int count = Math.min(queued, perWrite);
+			while (left > 0) {
+				int batch = Math.min(left, perWrite);
 				out.clear();
-				putRequests(out, c, first, count);
+				putRequests(out, c, first, batch);
 				out.flip();
 				c.tls.write(out, c.tlsOutput);
-				first += count;
-				queued -= count;
+				first += batch;
+				left -= batch;
 			}
 		}
 		catch (IOException ex) {
@@ -237,6 +270,11 @@ final class RequestWriter {
 		if (!c.open) {
 			// a TLS handshake's records
 			this.connector.handshakeFailed(c, ex);
+			return;
+		}
+		if (this.connector.reconnects()) {
+			// the server closed the connection: reopened, not an error
+			this.connector.lost(c, ex);
 			return;
 		}
 		this.results.errors++;

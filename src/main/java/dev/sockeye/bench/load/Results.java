@@ -40,6 +40,24 @@ public final class Results {
 
 	long lost;
 
+	/** Connections reopened after the server closed them ({@code --reconnect}). */
+	long reconnects;
+
+	/** Reopens whose connect or TLS handshake failed, each followed by a back-off. */
+	long reconnectFailures;
+
+	/** Why the first reopen failed, or null. */
+	String reconnectFailure;
+
+	/** Requests in flight at a close, sent again on the reopened connection. */
+	long resent;
+
+	/**
+	 * Requests sent and never answered: in flight at a close in the middle of a reply, or
+	 * at a second close after being resent, or when the run ended before a reopen.
+	 */
+	long requestsLost;
+
 	String firstError;
 
 	long finishedAt;
@@ -65,6 +83,10 @@ public final class Results {
 
 	private volatile long publishedLost;
 
+	private volatile long publishedReconnects;
+
+	private volatile long publishedRequestsLost;
+
 	Results(boolean progress) {
 		this.recent = progress ? new SingleWriterRecorder(HIGHEST_LATENCY, 3) : null;
 	}
@@ -81,6 +103,8 @@ public final class Results {
 		this.publishedErrors = this.errors;
 		this.publishedMismatches = this.mismatches;
 		this.publishedLost = this.lost;
+		this.publishedReconnects = this.reconnects;
+		this.publishedRequestsLost = this.requestsLost;
 	}
 
 	public Histogram latency() {
@@ -131,6 +155,26 @@ public final class Results {
 		return this.lost;
 	}
 
+	public long reconnects() {
+		return this.reconnects;
+	}
+
+	public long reconnectFailures() {
+		return this.reconnectFailures;
+	}
+
+	public String reconnectFailure() {
+		return this.reconnectFailure;
+	}
+
+	public long resent() {
+		return this.resent;
+	}
+
+	public long requestsLost() {
+		return this.requestsLost;
+	}
+
 	public String firstError() {
 		return this.firstError;
 	}
@@ -167,6 +211,14 @@ public final class Results {
 
 	public long publishedLost() {
 		return this.publishedLost;
+	}
+
+	public long publishedReconnects() {
+		return this.publishedReconnects;
+	}
+
+	public long publishedRequestsLost() {
+		return this.publishedRequestsLost;
 	}
 
 }

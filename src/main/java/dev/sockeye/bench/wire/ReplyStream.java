@@ -23,4 +23,19 @@ public abstract class ReplyStream {
 	protected ReplyStream() {
 	}
 
+	/**
+	 * @return true when part of a reply has arrived and the rest has not
+	 */
+	public final boolean partialReply() {
+		return this.carried > 0 || this.skipping;
+	}
+
+	/** Forgets a partial reply, when the connection it came on is gone. */
+	public final void forgetPartialReply() {
+		this.carried = 0;
+		this.scanned = 0;
+		this.skipping = false;
+		this.skipRemaining = 0;
+	}
+
 }
