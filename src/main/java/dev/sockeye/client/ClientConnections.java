@@ -21,6 +21,16 @@ import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionF
  */
 public final class ClientConnections {
 
+	/**
+	 * Header of a request whose connection starts with a PROXY protocol header naming
+	 * this client ({@code InetSocketAddress}): written before the request when it is the
+	 * connection's first.
+	 */
+	public static final String PROXY_SOURCE = "sockeye_proxySource";
+
+	/** Header with the PROXY protocol version (1 or 2) for {@link #PROXY_SOURCE}. */
+	public static final String PROXY_VERSION = "sockeye_proxyVersion";
+
 	private ClientConnections() {
 	}
 

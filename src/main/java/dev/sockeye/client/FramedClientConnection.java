@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -12,6 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.framing.FrameReader;
 import dev.sockeye.framing.FramingException;
+import dev.sockeye.proxy.ProxyHeaderEncoder;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpNetConnection;
@@ -38,6 +40,9 @@ final class FramedClientConnection extends TcpNetConnection {
 	private OutputStream out;
 
 	private volatile boolean closed;
+
+	/** Whether anything was sent: a PROXY protocol header goes only before the first. */
+	private boolean sent;
 
 	FramedClientConnection(Socket socket, ApplicationEventPublisher publisher, String factoryName, FrameCodec codec,
 			ClientConnectionListener listener) {
@@ -86,6 +91,13 @@ final class FramedClientConnection extends TcpNetConnection {
 			if (this.out == null) {
 				this.out = this.socket.getOutputStream();
 			}
+			if (!this.sent) {
+				this.sent = true;
+				byte[] header = proxyHeader(message);
+				if (header != null) {
+					this.out.write(header);
+				}
+			}
 			this.out.write(frame);
 		}
 		catch (IOException ex) {
@@ -95,6 +107,20 @@ final class FramedClientConnection extends TcpNetConnection {
 		finally {
 			this.sendLock.unlock();
 		}
+	}
+
+	/**
+	 * @return the PROXY protocol header the request asks for, naming its client, or null
+	 */
+	private byte[] proxyHeader(Message<?> message) {
+		InetSocketAddress source = message.getHeaders().get(ClientConnections.PROXY_SOURCE, InetSocketAddress.class);
+		if (source == null) {
+			return null;
+		}
+		InetSocketAddress destination = (InetSocketAddress) this.socket.getRemoteSocketAddress();
+		Integer version = message.getHeaders().get(ClientConnections.PROXY_VERSION, Integer.class);
+		return (version != null && version == 1) ? ProxyHeaderEncoder.v1(source, destination)
+				: ProxyHeaderEncoder.v2(source, destination);
 	}
 
 	@Override

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.sockeye.framing.Framing;
+import dev.sockeye.proxy.ProxyProtocol;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -31,17 +32,21 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param tlsBundle name of the SSL bundle ({@code spring.ssl.bundle.*}) for connections
  * to the upstreams: its trust material verifies them, its key (if any) is presented to
  * them; plain TCP when unset
+ * @param sendProxy the PROXY protocol header sent to the upstreams, naming the client:
+ * off, v1 or v2; on, each request goes on a new upstream connection (no pool), since a
+ * header names one client per connection
  */
 public record RelayProperties(List<String> upstreams, Framing framing, @DefaultValue("64") @Min(1) int poolSize,
 		@DefaultValue("2s") @NotNull Duration connectTimeout, @DefaultValue("10s") @NotNull Duration replyTimeout,
 		@DefaultValue("2s") @NotNull Duration retryInterval,
 		@DefaultValue("error-reply") @NotNull RelayFailure onFailure,
-		@DefaultValue("ERROR no upstream answered") String errorReply, String tlsBundle) {
+		@DefaultValue("ERROR no upstream answered") String errorReply, String tlsBundle,
+		@DefaultValue("off") @NotNull ProxyProtocol sendProxy) {
 
 	/** No relay: the listener's service is something else. */
 	public static final RelayProperties NONE = new RelayProperties(List.of(), null, 64, Duration.ofSeconds(2),
-			Duration.ofSeconds(10), Duration.ofSeconds(2), RelayFailure.ERROR_REPLY, "ERROR no upstream answered",
-			null);
+			Duration.ofSeconds(10), Duration.ofSeconds(2), RelayFailure.ERROR_REPLY, "ERROR no upstream answered", null,
+			ProxyProtocol.OFF);
 
 	public RelayProperties {
 		upstreams = (upstreams != null) ? List.copyOf(upstreams) : List.of();

@@ -93,7 +93,7 @@ public final class RelayService implements ManagedService {
 					continue;
 				}
 				try {
-					return upstream.exchange(request);
+					return upstream.exchange(request, peer);
 				}
 				catch (UpstreamException ex) {
 					last = ex;

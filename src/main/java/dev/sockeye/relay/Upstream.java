@@ -1,14 +1,19 @@
 package dev.sockeye.relay;
 
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Map;
 
 import dev.sockeye.client.ClientConnectionListener;
 import dev.sockeye.client.ClientConnections;
 import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.metrics.ClientMetrics;
 import dev.sockeye.metrics.ClientMetrics.Outcome;
+import dev.sockeye.service.Peer;
 import dev.sockeye.tls.ClientTls;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -63,6 +68,9 @@ final class Upstream {
 
 	private final CachingClientConnectionFactory pool;
 
+	/** The PROXY protocol version sent first on each upstream connection; 0 for none. */
+	private final int sendProxy;
+
 	private IntegrationFlowRegistration registration;
 
 	private volatile long downUntilNanos;
@@ -96,6 +104,15 @@ final class Upstream {
 		if (tls != null) {
 			tls.apply(this.target);
 		}
+		this.sendProxy = switch (settings.sendProxy()) {
+			case V1 -> 1;
+			case V2 -> 2;
+			default -> 0;
+		};
+		if (this.sendProxy != 0) {
+			// a header names one client per connection: a connection per request
+			this.target.setSingleUse(true);
+		}
 		this.pool = new CachingClientConnectionFactory(this.target, settings.poolSize());
 		this.pool.setConnectionWaitTimeout((int) Math.min(Integer.MAX_VALUE, settings.replyTimeout().toMillis()));
 		this.pool.setBeanName("sockeye." + listener + ".upstream." + address);
@@ -103,7 +120,8 @@ final class Upstream {
 
 	void start(IntegrationFlowContext flows, Duration replyTimeout) {
 		this.registration = flows
-			.registration((flow) -> flow.handle(Tcp.outboundGateway(this.pool).remoteTimeout(replyTimeout.toMillis())))
+			.registration((flow) -> flow.handle(Tcp.outboundGateway((this.sendProxy != 0) ? this.target : this.pool)
+				.remoteTimeout(replyTimeout.toMillis())))
 			.id(this.pool.getBeanName() + ".flow")
 			.addBean(this.target.getBeanName(), this.target)
 			.addBean(this.pool.getBeanName(), this.pool)
@@ -138,15 +156,16 @@ final class Upstream {
 	/**
 	 * Sends one request and waits for the reply.
 	 * @param request the request's bytes
+	 * @param peer the client, named in a PROXY protocol header when the relay sends one
 	 * @return the reply's bytes
 	 * @throws UpstreamException when the upstream is unavailable or does not answer in
 	 * time
 	 */
-	byte[] exchange(byte[] request) throws UpstreamException {
+	byte[] exchange(byte[] request, Peer peer) throws UpstreamException {
 		long start = System.nanoTime();
 		try {
 			Message<?> reply = this.template.sendAndReceive(this.registration.getInputChannel(),
-					new GenericMessage<>(request));
+					message(request, peer));
 			if (reply == null) {
 				throw new MessageTimeoutException("no reply");
 			}
@@ -168,6 +187,22 @@ final class Upstream {
 			this.downUntilNanos = System.nanoTime() + this.retryInterval.toNanos();
 			throw new UpstreamException(this, Failure.UNAVAILABLE, this.lastError, ex);
 		}
+	}
+
+	private Message<byte[]> message(byte[] request, Peer peer) {
+		if (this.sendProxy == 0) {
+			return new GenericMessage<>(request);
+		}
+		InetSocketAddress client;
+		try {
+			// an address literal, as the connection gave it: never a lookup
+			client = new InetSocketAddress(InetAddress.getByName(peer.remoteAddress()), peer.remotePort());
+		}
+		catch (UnknownHostException ex) {
+			throw new IllegalStateException("Not an address: " + peer.remoteAddress(), ex);
+		}
+		return new GenericMessage<>(request,
+				Map.of(ClientConnections.PROXY_SOURCE, client, ClientConnections.PROXY_VERSION, this.sendProxy));
 	}
 
 	private static boolean isTimeout(Throwable ex) {

@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.framing.FramingException;
+import dev.sockeye.proxy.ProxyProtocol;
 import dev.sockeye.service.ServiceResolver;
 import dev.sockeye.service.SockeyeService;
 import dev.sockeye.tls.ClientAuth;
@@ -92,6 +93,7 @@ public final class ListenerValidator {
 			if (relayBundle != null && !relayBundle.isBlank()) {
 				checkBundle(prefix + "relay.tls-bundle", relayBundle, problems);
 			}
+			checkSendProxy(listener, prefix, problems);
 			if (listener.port() != null && listener.port() != 0) {
 				String key = Optional.ofNullable(listener.address()).orElse("*") + ":" + listener.port();
 				String other = ports.putIfAbsent(key, name);
@@ -172,6 +174,18 @@ public final class ListenerValidator {
 					+ (names.isEmpty() ? "define it under spring.ssl.bundle.pem." + bundle + " (or .jks." + bundle + ")"
 							: "use one of " + String.join(", ", new TreeSet<>(names))
 									+ " or define it under spring.ssl.bundle.pem." + bundle));
+		}
+	}
+
+	private static void checkSendProxy(ListenerProperties listener, String prefix, List<String> problems) {
+		ProxyProtocol sendProxy = listener.relay().sendProxy();
+		if (sendProxy == ProxyProtocol.ANY) {
+			problems.add(prefix + "relay.send-proxy is any, but a relay sends one version; use v1 or v2 (or off)");
+		}
+		String bundle = listener.relay().tlsBundle();
+		if (sendProxy != ProxyProtocol.OFF && bundle != null && !bundle.isBlank()) {
+			problems.add(prefix + "relay.send-proxy is on with relay.tls-bundle, but the header goes before TLS,"
+					+ " which the relay's TLS connections cannot do yet; send-proxy works on plain TCP upstreams");
 		}
 	}
 

@@ -137,6 +137,32 @@ class ListenerValidatorTests {
 	}
 
 	@Test
+	void aRelaySendsOneProxyProtocolVersionAndOnlyOnPlainTcp() {
+		assertThat(problems(Map.of("sockeye.listeners.a.port", "7001", "sockeye.listeners.a.service", "relay",
+				"sockeye.listeners.a.relay.upstreams", "localhost:7002", "sockeye.listeners.a.relay.send-proxy", "any",
+				"sockeye.listeners.a.relay.tls-bundle", "server")))
+			.containsExactly(
+					"sockeye.listeners.a.relay.send-proxy is any, but a relay sends one version; use v1 or v2"
+							+ " (or off)",
+					"sockeye.listeners.a.relay.send-proxy is on with relay.tls-bundle, but the header goes before TLS,"
+							+ " which the relay's TLS connections cannot do yet; send-proxy works on plain TCP upstreams");
+	}
+
+	@Test
+	void proxyProtocolNeedsTrustedProxiesAndTrustedProxiesNeedProxyProtocol() {
+		assertThat(problems(Map.of("sockeye.listeners.a.port", "7001", "sockeye.listeners.a.proxy-protocol", "v2",
+				"sockeye.listeners.b.port", "7002", "sockeye.listeners.b.trusted-proxies", "10.0.0.0/8,10.0.0.0/99")))
+			.containsExactly(
+					"sockeye.listeners.a.proxy-protocol is v2, but sockeye.listeners.a.trusted-proxies is empty; list"
+							+ " the balancers' addresses (for example [10.0.0.0/8]): anyone else could claim any client"
+							+ " address",
+					"sockeye.listeners.b.trusted-proxies is set, but sockeye.listeners.b.proxy-protocol is off; set"
+							+ " proxy-protocol (v1, v2 or any) to read the balancer's header, or remove trusted-proxies",
+					"sockeye.listeners.b.trusted-proxies: '10.0.0.0/99' has a prefix length out of range; write an"
+							+ " address (192.0.2.7, 2001:db8::7) or a block (10.0.0.0/8, 2001:db8::/32)");
+	}
+
+	@Test
 	void aRelayWithoutUpstreamsIsRefused() {
 		assertThat(problems(Map.of("sockeye.listeners.a.port", "7001", "sockeye.listeners.a.service", "relay")))
 			.containsExactly("sockeye.listeners.a.relay.upstreams is empty; list the servers to forward to as"
