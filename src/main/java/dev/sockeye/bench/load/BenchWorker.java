@@ -110,7 +110,7 @@ public final class BenchWorker implements Runnable {
 	 * @return true while some connection is established or being reopened
 	 */
 	private boolean loading() {
-		return this.connector.alive > 0 || this.connector.reopeningCount > 0;
+		return this.connector.alive > 0 || (this.connector.reconnects() && this.connector.reopener().any());
 	}
 
 	/**
@@ -172,6 +172,7 @@ public final class BenchWorker implements Runnable {
 		boolean progress = this.results.recent != null;
 		int idle = 0;
 		Connector connector = this.connector;
+		Reopener reopener = connector.reopener();
 		while (loading()) {
 			now = System.nanoTime();
 			if (now >= measurement.endAt) {
@@ -183,7 +184,7 @@ public final class BenchWorker implements Runnable {
 			if (progress) {
 				this.results.publish();
 			}
-			long reopenAt = (connector.reopeningCount > 0) ? connector.reopenDue(now) : Long.MAX_VALUE;
+			long reopenAt = (reopener != null && reopener.any()) ? reopener.due(now) : Long.MAX_VALUE;
 			if (this.selector.selectNow(this.onReady) > 0) {
 				idle = 0;
 			}
@@ -213,6 +214,7 @@ public final class BenchWorker implements Runnable {
 		int index = 0;
 		boolean progress = this.results.recent != null;
 		Connector connector = this.connector;
+		Reopener reopener = connector.reopener();
 		while (loading()) {
 			long now = System.nanoTime();
 			if (now >= endAt) {
@@ -235,7 +237,7 @@ public final class BenchWorker implements Runnable {
 			if (progress) {
 				this.results.publish();
 			}
-			long reopenAt = (connector.reopeningCount > 0) ? connector.reopenDue(now) : Long.MAX_VALUE;
+			long reopenAt = (reopener != null && reopener.any()) ? reopener.due(now) : Long.MAX_VALUE;
 			long wait = Math.min(Math.min(Math.min(next, endAt), measurement.resetAt), reopenAt) - System.nanoTime();
 			if (wait >= MILLI) {
 				this.selector.select(this.onReady, wait / MILLI);
@@ -253,8 +255,9 @@ public final class BenchWorker implements Runnable {
 	private void drain() throws IOException {
 		this.measurement.drain();
 		Connector connector = this.connector;
-		if (connector.reconnects()) {
-			connector.stopReopening();
+		Reopener reopener = connector.reopener();
+		if (reopener != null) {
+			reopener.stop();
 		}
 		long deadline = System.nanoTime() + DRAIN_NANOS;
 		for (;;) {
@@ -264,11 +267,11 @@ public final class BenchWorker implements Runnable {
 					due += c.outstanding();
 				}
 			}
-			long reopening = (connector.reopeningCount > 0) ? connector.reopeningOutstanding() : 0;
+			long reopening = (reopener != null && reopener.any()) ? reopener.outstanding() : 0;
 			long now = System.nanoTime();
 			long left = deadline - now;
 			if (due == 0 && reopening == 0) {
-				connector.abandonReopening();
+				abandon(reopener);
 				return;
 			}
 			if (left <= 0) {
@@ -278,15 +281,22 @@ public final class BenchWorker implements Runnable {
 					this.results.error(due + " requests unanswered " + DRAIN_NANOS / 1_000_000_000L
 							+ "s after the end of the run");
 				}
-				connector.abandonReopening();
+				abandon(reopener);
 				return;
 			}
 			long wait = left;
-			if (connector.reopeningCount > 0) {
-				wait = Math.min(wait, connector.reopenDue(now) - now);
+			if (reopener != null && reopener.any()) {
+				wait = Math.min(wait, reopener.due(now) - now);
 			}
 			this.selector.select(this.onReady, Math.max(1, wait / MILLI));
 			this.writer.flushPending();
+		}
+	}
+
+	/** The end of the run: requests still waiting for a reopen are lost. */
+	private static void abandon(Reopener reopener) {
+		if (reopener != null) {
+			reopener.abandon();
 		}
 	}
 

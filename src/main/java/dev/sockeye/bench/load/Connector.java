@@ -27,13 +27,6 @@ import dev.sockeye.tls.NonBlockingTls;
  */
 final class Connector {
 
-	private static final long MILLI = 1_000_000L;
-
-	/** The first back-off after a failed reopen, doubled each time up to the longest. */
-	static final long FIRST_BACKOFF_NANOS = 50 * MILLI;
-
-	static final long LONGEST_BACKOFF_NANOS = 1000 * MILLI;
-
 	private final Selector selector;
 
 	private final BenchConnection[] connections;
@@ -66,17 +59,8 @@ final class Connector {
 	/** Connections established and not closed. */
 	int alive;
 
-	/** True to reopen the connections the server closes. */
-	private final boolean reconnect;
-
-	/** Connections closed by the server and not established again yet, from 0. */
-	private final BenchConnection[] reopening;
-
-	/** Entries of {@link #reopening}, some perhaps established already. */
-	int reopeningCount;
-
-	/** True once the load is over: closed connections are no longer reopened. */
-	private boolean reopeningStopped;
+	/** Reopens the connections the server closes; null without {@code --reconnect}. */
+	private final Reopener reopener;
 
 	/**
 	 * Told when a reopened connection is established, to put its requests back in flight.
@@ -95,15 +79,22 @@ final class Connector {
 		this.ringSize = ringSize;
 		this.overflowCapacity = overflowCapacity;
 		this.results = results;
-		this.reconnect = settings.reconnect();
-		this.reopening = this.reconnect ? new BenchConnection[connections.length] : null;
+		this.reopener = settings.reconnect() ? new Reopener(this, connections.length, settings, results) : null;
 	}
 
 	/**
 	 * @return true with {@code --reconnect}
 	 */
 	boolean reconnects() {
-		return this.reconnect;
+		return this.reopener != null;
+	}
+
+	/**
+	 * @return what reopens the connections the server closes, with {@code --reconnect};
+	 * else null
+	 */
+	Reopener reopener() {
+		return this.reopener;
 	}
 
 	/**
@@ -128,14 +119,7 @@ final class Connector {
 			pending[i] = c;
 			this.connecting++;
 			try {
-				channel.configureBlocking(false);
-				channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-				if (channel.connect(this.address)) {
-					connected(c);
-				}
-				else {
-					c.key = channel.register(this.selector, SelectionKey.OP_CONNECT, c);
-				}
+				open(c, channel);
 			}
 			catch (IOException | RuntimeException ex) {
 				connectFailed(c, BenchWorker.describe(ex));
@@ -157,6 +141,18 @@ final class Connector {
 										+ this.settings.connectTimeoutText()
 								: "connect timed out after " + this.settings.connectTimeoutText());
 			}
+		}
+	}
+
+	/** Connects a new channel for the connection, without waiting. */
+	void open(BenchConnection c, SocketChannel channel) throws IOException {
+		channel.configureBlocking(false);
+		channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+		if (channel.connect(this.address)) {
+			connected(c);
+		}
+		else {
+			c.key = channel.register(this.selector, SelectionKey.OP_CONNECT, c);
 		}
 	}
 
@@ -270,7 +266,7 @@ final class Connector {
 
 	private void connectFailed(BenchConnection c, String message) {
 		if (c.connectingAgain) {
-			reopenFailed(c, message);
+			this.reopener.failed(c, message);
 			return;
 		}
 		this.connecting--;
@@ -290,8 +286,8 @@ final class Connector {
 
 	/** The server closed the connection, or reading or writing it failed. */
 	void lost(BenchConnection c, Exception ex) {
-		if (this.reconnect) {
-			closedByServer(c);
+		if (this.reopener != null) {
+			this.reopener.closedByServer(c);
 			return;
 		}
 		this.results.lost++;
@@ -315,209 +311,6 @@ final class Connector {
 		catch (IOException ignored) {
 			// nothing to do
 		}
-	}
-
-	/**
-	 * With {@code --reconnect}: the server closed the connection. Requests in flight at a
-	 * close between replies were probably never read (a server closes at a frame
-	 * boundary), so they are resent once on the new connection; those resent once
-	 * already, or in flight at a close in the middle of a reply, are lost. Requests
-	 * queued and not written yet are dropped: the closed loop puts its depth back on
-	 * reopening.
-	 */
-	private void closedByServer(BenchConnection c) {
-		long written = c.sent - c.queued;
-		boolean answered = c.received > c.receivedAtOpen;
-		long lost = c.partialReply() ? written - c.received : Math.max(0, Math.min(c.resentUpTo, written) - c.received);
-		if (lost > 0) {
-			this.results.requestsLost += lost;
-			c.received += lost;
-		}
-		c.forgetPartialReply();
-		c.sent = written;
-		close(c);
-		if (c.overflow != null) {
-			c.overflow.clear();
-		}
-		c.writeInterest = false;
-		if (this.reopeningStopped && c.outstanding() == 0) {
-			return;
-		}
-		// a connection closed before any reply is a failure too: a server that accepts
-		// and closes at once is not reconnected to in a spin
-		c.reopenFailures = answered ? 0 : c.reopenFailures + 1;
-		c.reopenAt = System.nanoTime() + backoff(c.reopenFailures);
-		c.reopening = true;
-		if (!c.listed) {
-			c.listed = true;
-			this.reopening[this.reopeningCount++] = c;
-		}
-	}
-
-	/**
-	 * @return how long to wait before reopening after {@code failures} failures in a row:
-	 * nothing after none, then 50 ms doubling up to 1 s
-	 */
-	static long backoff(int failures) {
-		if (failures <= 0) {
-			return 0;
-		}
-		return Math.min(LONGEST_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(failures - 1, 10));
-	}
-
-	/**
-	 * Starts the reopens that are due and fails those past the connect timeout, without
-	 * waiting for any.
-	 * @param now System.nanoTime
-	 * @return when the next reopen is due or times out, Long.MAX_VALUE for none
-	 */
-	long reopenDue(long now) {
-		long next = Long.MAX_VALUE;
-		long timeout = this.settings.connectTimeoutNanos();
-		int kept = 0;
-		for (int i = 0; i < this.reopeningCount; i++) {
-			BenchConnection c = this.reopening[i];
-			if (c.reopening) {
-				if (c.connectingAgain) {
-					if (now - c.reopenAt >= timeout) {
-						reopenFailed(c,
-								(c.tls != null)
-										? "TLS handshake with " + this.settings.target() + " timed out after "
-												+ this.settings.connectTimeoutText()
-										: "connect timed out after " + this.settings.connectTimeoutText());
-					}
-				}
-				else if (now - c.reopenAt >= 0) {
-					reopen(c, now);
-				}
-			}
-			if (c.reopening) {
-				this.reopening[kept++] = c;
-				next = Math.min(next, c.connectingAgain ? c.reopenAt + timeout : c.reopenAt);
-			}
-			else {
-				c.listed = false;
-			}
-		}
-		for (int i = kept; i < this.reopeningCount; i++) {
-			this.reopening[i] = null;
-		}
-		this.reopeningCount = kept;
-		return next;
-	}
-
-	/**
-	 * Opens a new channel for a connection the server closed, connecting it non-blocking.
-	 */
-	private void reopen(BenchConnection c, long now) {
-		c.connectingAgain = true;
-		c.reopenAt = now;
-		c.key = null;
-		c.tls = null;
-		c.tlsOutput = null;
-		c.writeInterest = false;
-		SocketChannel channel;
-		try {
-			channel = SocketChannel.open();
-		}
-		catch (IOException ex) {
-			reopenFailed(c, BenchWorker.describe(ex));
-			return;
-		}
-		c.channel = channel;
-		try {
-			channel.configureBlocking(false);
-			channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-			if (channel.connect(this.address)) {
-				connected(c);
-			}
-			else {
-				c.key = channel.register(this.selector, SelectionKey.OP_CONNECT, c);
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			reopenFailed(c, BenchWorker.describe(ex));
-		}
-	}
-
-	/** A reopen failed: counted, not an error; the next waits for the back-off. */
-	private void reopenFailed(BenchConnection c, String message) {
-		this.results.reconnectFailures++;
-		if (this.results.reconnectFailure == null) {
-			this.results.reconnectFailure = message;
-		}
-		if (c.key != null) {
-			c.key.cancel();
-			c.key = null;
-		}
-		try {
-			c.channel.close();
-		}
-		catch (IOException ignored) {
-			// nothing to do
-		}
-		c.connectingAgain = false;
-		c.reopenFailures++;
-		c.reopenAt = System.nanoTime() + backoff(c.reopenFailures);
-	}
-
-	/**
-	 * The load is over: connections are reopened only to resend requests they had in
-	 * flight, so that the end of the run does not lose them.
-	 */
-	void stopReopening() {
-		this.reopeningStopped = true;
-		for (int i = 0; i < this.reopeningCount; i++) {
-			BenchConnection c = this.reopening[i];
-			if (c.reopening && c.outstanding() == 0) {
-				cancelReopen(c);
-			}
-		}
-	}
-
-	/**
-	 * @return requests waiting for their connection to be reopened
-	 */
-	long reopeningOutstanding() {
-		long due = 0;
-		for (int i = 0; i < this.reopeningCount; i++) {
-			BenchConnection c = this.reopening[i];
-			if (c.reopening) {
-				due += c.outstanding();
-			}
-		}
-		return due;
-	}
-
-	/** The end of the run: requests still waiting for a reopen are lost. */
-	void abandonReopening() {
-		for (int i = 0; i < this.reopeningCount; i++) {
-			BenchConnection c = this.reopening[i];
-			if (c.reopening) {
-				this.results.requestsLost += c.outstanding();
-				c.received = c.sent;
-				cancelReopen(c);
-			}
-			c.listed = false;
-			this.reopening[i] = null;
-		}
-		this.reopeningCount = 0;
-	}
-
-	private void cancelReopen(BenchConnection c) {
-		if (c.connectingAgain) {
-			if (c.key != null) {
-				c.key.cancel();
-			}
-			try {
-				c.channel.close();
-			}
-			catch (IOException ignored) {
-				// nothing to do
-			}
-			c.connectingAgain = false;
-		}
-		c.reopening = false;
 	}
 
 	/** Closes every connection and the selector at the end of the run. */
