@@ -4,13 +4,17 @@ import java.time.Duration;
 
 import dev.sockeye.SockeyeApplication;
 import dev.sockeye.support.TcpClient;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.logging.LoggingInitializationContext;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.StandardEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,6 +25,20 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ConnectionLogTests {
+
+	/**
+	 * Spring Boot keeps the structured format in a system property, which every later
+	 * application in this JVM would read: take it out and set logging up again, so that
+	 * the tests after these do not log JSON.
+	 */
+	@AfterAll
+	static void restorePlainLogging() {
+		System.clearProperty("CONSOLE_LOG_STRUCTURED_FORMAT");
+		LoggingSystem logging = LoggingSystem.get(ConnectionLogTests.class.getClassLoader());
+		logging.cleanUp();
+		logging.beforeInitialize();
+		logging.initialize(new LoggingInitializationContext(new StandardEnvironment()), null, null);
+	}
 
 	@Test
 	void aClosedConnectionGetsOneLineWithItsClientBytesMessagesAndReason(CapturedOutput output) {
