@@ -21,7 +21,9 @@ import org.springframework.integration.MessageTimeoutException;
 import org.springframework.integration.core.MessagingTemplate;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
+import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistrationBuilder;
 import org.springframework.integration.ip.dsl.Tcp;
+import org.springframework.integration.ip.tcp.connection.AbstractClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.CachingClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 import org.springframework.messaging.Message;
@@ -54,6 +56,9 @@ final class Upstream {
 
 	private final String name;
 
+	/** The upstream's bean name prefix: its pool's, its flow's and its target's. */
+	private final String beanName;
+
 	private final String host;
 
 	private final int port;
@@ -66,7 +71,11 @@ final class Upstream {
 
 	private final TcpNetClientConnectionFactory target;
 
-	private final CachingClientConnectionFactory pool;
+	/**
+	 * What the gateway takes connections from: a pool over the target, or with send-proxy
+	 * the target itself, a connection per request.
+	 */
+	private final AbstractClientConnectionFactory connections;
 
 	/** The PROXY protocol version sent first on each upstream connection; 0 for none. */
 	private final int sendProxy;
@@ -81,6 +90,7 @@ final class Upstream {
 			BeanFactory beans, ClientTls tls) {
 		int colon = address.lastIndexOf(':');
 		this.name = address;
+		this.beanName = "sockeye." + listener + ".upstream." + address;
 		this.host = address.substring(0, colon).replace("[", "").replace("]", "");
 		this.port = Integer.parseInt(address.substring(colon + 1));
 		this.metrics = metrics;
@@ -100,7 +110,7 @@ final class Upstream {
 					}
 
 				});
-		this.target.setBeanName("sockeye." + listener + ".upstream." + address + ".target");
+		this.target.setBeanName(this.beanName + ".target");
 		if (tls != null) {
 			tls.apply(this.target);
 		}
@@ -112,20 +122,26 @@ final class Upstream {
 		if (this.sendProxy != 0) {
 			// a header names one client per connection: a connection per request
 			this.target.setSingleUse(true);
+			this.connections = this.target;
 		}
-		this.pool = new CachingClientConnectionFactory(this.target, settings.poolSize());
-		this.pool.setConnectionWaitTimeout((int) Math.min(Integer.MAX_VALUE, settings.replyTimeout().toMillis()));
-		this.pool.setBeanName("sockeye." + listener + ".upstream." + address);
+		else {
+			CachingClientConnectionFactory pool = new CachingClientConnectionFactory(this.target, settings.poolSize());
+			pool.setConnectionWaitTimeout((int) Math.min(Integer.MAX_VALUE, settings.replyTimeout().toMillis()));
+			pool.setBeanName(this.beanName);
+			this.connections = pool;
+		}
 	}
 
 	void start(IntegrationFlowContext flows, Duration replyTimeout) {
-		this.registration = flows
-			.registration((flow) -> flow.handle(Tcp.outboundGateway((this.sendProxy != 0) ? this.target : this.pool)
-				.remoteTimeout(replyTimeout.toMillis())))
-			.id(this.pool.getBeanName() + ".flow")
-			.addBean(this.target.getBeanName(), this.target)
-			.addBean(this.pool.getBeanName(), this.pool)
-			.register();
+		IntegrationFlowRegistrationBuilder builder = flows
+			.registration(
+					(flow) -> flow.handle(Tcp.outboundGateway(this.connections).remoteTimeout(replyTimeout.toMillis())))
+			.id(this.beanName + ".flow")
+			.addBean(this.target.getBeanName(), this.target);
+		if (this.connections != this.target) {
+			builder.addBean(this.connections.getBeanName(), this.connections);
+		}
+		this.registration = builder.register();
 	}
 
 	void stop(IntegrationFlowContext flows) {
