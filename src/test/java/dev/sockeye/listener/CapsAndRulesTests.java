@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.sockeye.metrics.TcpMeterNames;
+import dev.sockeye.support.Meters;
 import dev.sockeye.support.TcpClient;
 import dev.sockeye.listener.Listeners;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,8 +42,12 @@ class CapsAndRulesTests {
 	@Autowired
 	Listeners listeners;
 
+	private final Meters meters;
+
 	@Autowired
-	MeterRegistry registry;
+	CapsAndRulesTests(MeterRegistry registry) {
+		this.meters = new Meters(registry);
+	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "nio", "blocking" })
@@ -62,14 +67,14 @@ class CapsAndRulesTests {
 				}
 			}
 			await().atMost(Duration.ofSeconds(10))
-				.untilAsserted(() -> assertThat(rejected(listener, "max_connections")).isEqualTo(1000));
+				.untilAsserted(() -> assertThat(this.meters.rejected(listener, "max_connections")).isEqualTo(1000));
 			for (int i = 0; i < admitted.size(); i++) {
 				admitted.get(i).send("still " + i + "\r\n");
 				assertThat(admitted.get(i).readText(("still " + i + "\r\n").length())).isEqualTo("still " + i + "\r\n");
 			}
-			assertThat(gauge(TcpMeterNames.CONNECTIONS_ACTIVE, listener)).isEqualTo(50);
-			assertThat(gauge(TcpMeterNames.CONNECTIONS_LIMIT, listener)).isEqualTo(50);
-			assertThat(counter(TcpMeterNames.CONNECTIONS_OPENED, listener)).isEqualTo(50);
+			assertThat(this.meters.gauge(TcpMeterNames.CONNECTIONS_ACTIVE, listener)).isEqualTo(50);
+			assertThat(this.meters.gauge(TcpMeterNames.CONNECTIONS_LIMIT, listener)).isEqualTo(50);
+			assertThat(this.meters.counter(TcpMeterNames.CONNECTIONS_OPENED, listener)).isEqualTo(50);
 		}
 		finally {
 			admitted.forEach(TcpClient::close);
@@ -86,10 +91,11 @@ class CapsAndRulesTests {
 		try (TcpClient fourth = connect(listener)) {
 			assertThat(fourth.isClosedByServer()).isTrue();
 		}
-		assertThat(rejected(listener, "max_connections_per_client")).isEqualTo(1);
+		assertThat(this.meters.rejected(listener, "max_connections_per_client")).isEqualTo(1);
 		first.close();
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(gauge(TcpMeterNames.CONNECTIONS_ACTIVE, listener)).isEqualTo(2));
+			.untilAsserted(
+					() -> assertThat(this.meters.gauge(TcpMeterNames.CONNECTIONS_ACTIVE, listener)).isEqualTo(2));
 		try (TcpClient again = connect(listener)) {
 			again.send("room again\r\n");
 			assertThat(again.readText(12)).isEqualTo("room again\r\n");
@@ -106,9 +112,9 @@ class CapsAndRulesTests {
 			assertThat(client.isClosedByServer()).isTrue();
 		}
 		await().atMost(Duration.ofSeconds(10))
-			.untilAsserted(() -> assertThat(rejected(listener, "denied")).isEqualTo(1));
-		assertThat(counter(TcpMeterNames.CONNECTIONS_OPENED, listener)).isZero();
-		assertThat(counter(TcpMeterNames.MESSAGES_RECEIVED, listener)).isZero();
+			.untilAsserted(() -> assertThat(this.meters.rejected(listener, "denied")).isEqualTo(1));
+		assertThat(this.meters.counter(TcpMeterNames.CONNECTIONS_OPENED, listener)).isZero();
+		assertThat(this.meters.counter(TcpMeterNames.MESSAGES_RECEIVED, listener)).isZero();
 	}
 
 	@ParameterizedTest
@@ -122,22 +128,6 @@ class CapsAndRulesTests {
 
 	private TcpClient connect(String listener) {
 		return TcpClient.connect(this.listeners.port(listener));
-	}
-
-	private double rejected(String listener, String reason) {
-		return this.registry.get(TcpMeterNames.CONNECTIONS_REJECTED)
-			.tag("listener", listener)
-			.tag("reason", reason)
-			.counter()
-			.count();
-	}
-
-	private double gauge(String name, String listener) {
-		return this.registry.get(name).tag("listener", listener).gauge().value();
-	}
-
-	private double counter(String name, String listener) {
-		return this.registry.get(name).tag("listener", listener).counter().count();
 	}
 
 }

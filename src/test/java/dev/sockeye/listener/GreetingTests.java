@@ -5,6 +5,7 @@ import java.time.Duration;
 
 import dev.sockeye.metrics.CloseReason;
 import dev.sockeye.metrics.TcpMeterNames;
+import dev.sockeye.support.Meters;
 import dev.sockeye.support.TcpClient;
 import dev.sockeye.support.TlsClients;
 import dev.sockeye.listener.Listeners;
@@ -49,8 +50,12 @@ class GreetingTests {
 	@Autowired
 	Listeners listeners;
 
+	private final Meters meters;
+
 	@Autowired
-	MeterRegistry registry;
+	GreetingTests(MeterRegistry registry) {
+		this.meters = new Meters(registry);
+	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "nio", "blocking" })
@@ -61,10 +66,11 @@ class GreetingTests {
 			client.send("hello\r\n");
 			assertThat(client.readText(7)).isEqualTo("hello\r\n");
 			await().atMost(Duration.ofSeconds(5))
-				.untilAsserted(() -> assertThat(counter(TcpMeterNames.MESSAGES_SENT, listener)).isEqualTo(2));
-			assertThat(counter(TcpMeterNames.SENT_BYTES, listener)).isEqualTo(18);
-			assertThat(counter(TcpMeterNames.MESSAGES_RECEIVED, listener)).isEqualTo(1);
-			assertThat(counter(TcpMeterNames.RECEIVED_BYTES, listener)).isEqualTo(7);
+				.untilAsserted(
+						() -> assertThat(this.meters.counter(TcpMeterNames.MESSAGES_SENT, listener)).isEqualTo(2));
+			assertThat(this.meters.counter(TcpMeterNames.SENT_BYTES, listener)).isEqualTo(18);
+			assertThat(this.meters.counter(TcpMeterNames.MESSAGES_RECEIVED, listener)).isEqualTo(1);
+			assertThat(this.meters.counter(TcpMeterNames.RECEIVED_BYTES, listener)).isEqualTo(7);
 		}
 	}
 
@@ -83,11 +89,11 @@ class GreetingTests {
 			assertThat(talker.isClosedByServerWithin(5000)).isTrue();
 		}
 		await().atMost(Duration.ofSeconds(5))
-			.untilAsserted(() -> assertThat(closed(listener, CloseReason.GREETING)).isEqualTo(4));
-		assertThat(counter(TcpMeterNames.MESSAGES_SENT, listener)).isEqualTo(4);
-		assertThat(counter(TcpMeterNames.SENT_BYTES, listener)).isEqualTo(4 * 13);
-		assertThat(counter(TcpMeterNames.MESSAGES_RECEIVED, listener)).isZero();
-		assertThat(gauge(TcpMeterNames.CONNECTIONS_ACTIVE, listener)).isZero();
+			.untilAsserted(() -> assertThat(this.meters.closed(listener, CloseReason.GREETING.tag())).isEqualTo(4));
+		assertThat(this.meters.counter(TcpMeterNames.MESSAGES_SENT, listener)).isEqualTo(4);
+		assertThat(this.meters.counter(TcpMeterNames.SENT_BYTES, listener)).isEqualTo(4 * 13);
+		assertThat(this.meters.counter(TcpMeterNames.MESSAGES_RECEIVED, listener)).isZero();
+		assertThat(this.meters.gauge(TcpMeterNames.CONNECTIONS_ACTIVE, listener)).isZero();
 	}
 
 	@ParameterizedTest
@@ -102,22 +108,6 @@ class GreetingTests {
 			client.send("EHLO me\r\nNOOP\r\n");
 			assertThat(client.readText(16)).isEqualTo("250 ok\r\n250 ok\r\n");
 		}
-	}
-
-	private double gauge(String name, String listener) {
-		return this.registry.get(name).tag("listener", listener).gauge().value();
-	}
-
-	private double counter(String name, String listener) {
-		return this.registry.get(name).tag("listener", listener).counter().count();
-	}
-
-	private double closed(String listener, CloseReason reason) {
-		return this.registry.get(TcpMeterNames.CONNECTIONS_CLOSED)
-			.tag("listener", listener)
-			.tag("reason", reason.tag())
-			.counter()
-			.count();
 	}
 
 }
