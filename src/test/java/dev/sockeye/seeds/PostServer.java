@@ -88,8 +88,11 @@ final class PostServer implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until the port is taken, found by failing to bind it: connecting to find out
-	 * would be a client, and the printed select() server dies of a client that closes.
+	 * Waits until the server listens. Connecting to find out would be a client, and the
+	 * printed select() server dies of a client that closes. Binding the port to find out
+	 * races the server's own bind (which fails while the probe holds the port), so on
+	 * Linux the kernel's table of listening sockets is read instead; elsewhere the bind
+	 * probe remains.
 	 */
 	private void awaitListening(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
@@ -97,11 +100,7 @@ final class PostServer implements AutoCloseable {
 			if (!this.process.isAlive()) {
 				fail("The post's server exited with " + this.process.exitValue() + ": " + output());
 			}
-			try (ServerSocket probe = new ServerSocket()) {
-				probe.setReuseAddress(false);
-				probe.bind(new InetSocketAddress("127.0.0.1", this.port));
-			}
-			catch (IOException taken) {
+			if (isListening()) {
 				return;
 			}
 			try {
@@ -113,6 +112,39 @@ final class PostServer implements AutoCloseable {
 			}
 		}
 		fail("The post's server did not listen on port " + this.port + " within " + timeout + ": " + output());
+	}
+
+	private boolean isListening() {
+		Path ipv4 = Path.of("/proc/net/tcp");
+		if (!Files.isReadable(ipv4)) {
+			try (ServerSocket probe = new ServerSocket()) {
+				probe.setReuseAddress(false);
+				probe.bind(new InetSocketAddress("127.0.0.1", this.port));
+				return false;
+			}
+			catch (IOException taken) {
+				return true;
+			}
+		}
+		return listensIn(ipv4) || listensIn(Path.of("/proc/net/tcp6"));
+	}
+
+	/**
+	 * @param table a kernel socket table: rows of "sl local_address rem_address st ...",
+	 * addresses as hex ip:port, state 0A for LISTEN
+	 */
+	private boolean listensIn(Path table) {
+		String port = String.format(":%04X", this.port);
+		try {
+			return Files.isReadable(table) && Files.readAllLines(table)
+				.stream()
+				.skip(1)
+				.map((row) -> row.trim().split("\\s+"))
+				.anyMatch((row) -> row.length > 3 && row[1].endsWith(port) && row[3].equals("0A"));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	private static int freePort() throws IOException {
