@@ -63,6 +63,16 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 
 	@Override
 	protected Object handleRequestMessage(Message<?> message) {
+		return answer(message);
+	}
+
+	/**
+	 * Calls the service on the calling thread, for a gateway that hands requests over
+	 * directly rather than through the flow's channel.
+	 * @param message the request
+	 * @return the reply, or {@code null} for none
+	 */
+	public Message<?> answer(Message<?> message) {
 		MessageHeaders headers = message.getHeaders();
 		Peer peer = new Peer(this.listener, (String) headers.get(IpHeaders.CONNECTION_ID),
 				(String) headers.get(IpHeaders.IP_ADDRESS), remotePort(headers));

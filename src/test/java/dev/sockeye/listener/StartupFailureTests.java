@@ -38,6 +38,24 @@ class StartupFailureTests {
 	}
 
 	@Test
+	void aPortSharedWithSoReusePortByAnotherSocketIsInUseForAListenerWithSeveralLoops(CapturedOutput output)
+			throws Exception {
+		try (ServerSocket busy = new ServerSocket()) {
+			// the loops bind with SO_REUSEPORT, which would let them join this socket's
+			// port unnoticed
+			busy.setOption(java.net.StandardSocketOptions.SO_REUSEPORT, true);
+			busy.bind(new InetSocketAddress("0.0.0.0", 0));
+			int port = busy.getLocalPort();
+			assertThatException().isThrownBy(
+					() -> run("--sockeye.listeners.devices.port=" + port, "--sockeye.listeners.devices.io-threads=2"))
+				.havingRootCause()
+				.isInstanceOf(java.net.BindException.class);
+			assertThat(output).contains(
+					"Sockeye listener 'devices' failed to start. Port " + port + " on 0.0.0.0 is already in use.");
+		}
+	}
+
+	@Test
 	void twoListenersOnOnePortAreReportedTogetherWithAnUnknownService(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> run("--sockeye.listeners.a.port=7411", "--sockeye.listeners.b.port=7411",
 				"--sockeye.listeners.b.service=nothingLikeThis"));

@@ -66,6 +66,8 @@ import org.springframework.util.unit.DataSize;
  * reading anything
  * @param workers worker threads for blocking services on an nio listener; 0 uses virtual
  * threads where the JVM has them and 200 platform threads otherwise
+ * @param ioThreads event loops (selector threads) of an nio listener, sharing its port
+ * with SO_REUSEPORT; when unset, its share of {@code sockeye.io-threads}
  * @param connectionLog log one line per closed connection (client, duration, bytes,
  * messages, close reason), as HAProxy's tcplog does
  * @param tls TLS for this listener's connections, from a Spring Boot SSL bundle; plain
@@ -86,7 +88,8 @@ public record ListenerProperties(@NotNull @Min(0) @Max(65535) Integer port, Stri
 		@DefaultValue("ERROR") String errorReply, @DefaultValue("") String badInputReply,
 		@DefaultValue("false") boolean closeAfterReply, String greeting,
 		@DefaultValue("false") boolean closeAfterGreeting, @DefaultValue("0") @Min(0) int workers,
-		@DefaultValue("false") boolean connectionLog, @DefaultValue @Valid @NotNull Tls tls,
+		@Min(1) @Max(256) Integer ioThreads, @DefaultValue("false") boolean connectionLog,
+		@DefaultValue @Valid @NotNull Tls tls,
 		@DefaultValue @Valid @NotNull @NestedConfigurationProperty EchoProperties echo,
 		@DefaultValue @Valid @NotNull @NestedConfigurationProperty ReplyProperties reply,
 		@DefaultValue @Valid @NotNull @NestedConfigurationProperty RelayProperties relay) {
@@ -122,8 +125,8 @@ public record ListenerProperties(@NotNull @Min(0) @Max(65535) Integer port, Stri
 		return new ListenerProperties(port, null, Io.NIO, Framing.CRLF, null, DataSize.ofKilobytes(64), null, 4096,
 				10000, 2000, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(30),
 				Duration.ofSeconds(10), List.of(), List.of(), ProxyProtocol.OFF, List.of(), "echo", Mode.REQUEST_REPLY,
-				"ERROR", "", false, null, false, 0, false, Tls.NONE, new EchoProperties(""), new ReplyProperties(null),
-				RelayProperties.NONE);
+				"ERROR", "", false, null, false, 0, null, false, Tls.NONE, new EchoProperties(""),
+				new ReplyProperties(null), RelayProperties.NONE);
 	}
 
 	/**

@@ -147,6 +147,10 @@ public final class ListenerValidator {
 			problems.add(prefix + "close-after-greeting is true, but " + prefix + "greeting is not set; set the"
 					+ " greeting to send before closing");
 		}
+		if (listener.ioThreads() != null && listener.io() != ListenerProperties.Io.NIO) {
+			problems.add(prefix + "io-threads is set, but " + prefix + "io is blocking, which runs a thread per"
+					+ " connection; remove io-threads, or use io: nio");
+		}
 		if (listener.reply().text() != null && !ServiceResolver.REPLY.equals(listener.service())) {
 			problems.add(prefix + "reply.text is set, but " + prefix + "service is '" + listener.service()
 					+ "'; set service: reply to send it, or remove reply.text");

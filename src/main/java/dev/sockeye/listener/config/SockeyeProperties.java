@@ -25,12 +25,15 @@ import org.springframework.validation.annotation.Validated;
  * @param drainDelay on shutdown, how long listeners keep accepting while readiness and
  * the agent already say drain, so that balancers stop sending new connections first
  * @param agent the HAProxy agent-check port
+ * @param ioThreads event loops shared out among the nio listeners that do not set their
+ * own io-threads, at least one each; the available processors when unset
  */
 @ConfigurationProperties(prefix = "sockeye", ignoreUnknownFields = false)
 @Validated
 public record SockeyeProperties(@Valid Map<String, ListenerProperties> listeners,
 		@DefaultValue("true") boolean failOnBindError, @DefaultValue("30s") Duration drainTimeout,
-		@DefaultValue("0s") Duration drainDelay, @DefaultValue @Valid Agent agent) {
+		@DefaultValue("0s") Duration drainDelay, @DefaultValue @Valid Agent agent,
+		@Min(1) @Max(1024) Integer ioThreads) {
 
 	/** The name of the listener Sockeye runs when none is configured. */
 	public static final String DEFAULT_LISTENER = "echo";
@@ -42,6 +45,26 @@ public record SockeyeProperties(@Valid Map<String, ListenerProperties> listeners
 		listeners = (listeners == null || listeners.isEmpty())
 				? Map.of(DEFAULT_LISTENER, ListenerProperties.withPort(DEFAULT_PORT)) : Map.copyOf(listeners);
 		agent = (agent != null) ? agent : new Agent(null, null);
+	}
+
+	/**
+	 * @param name an nio listener's name
+	 * @param processors the processors this JVM may use
+	 * @return its event loops: its own io-threads, or an even share of the process's
+	 * io-threads (the processors when unset) among the nio listeners that set none, at
+	 * least one each, so that many listeners do not make many threads per processor
+	 */
+	public int ioThreadsOf(String name, int processors) {
+		ListenerProperties listener = this.listeners.get(name);
+		if (listener.ioThreads() != null) {
+			return listener.ioThreads();
+		}
+		long sharing = this.listeners.values()
+			.stream()
+			.filter((other) -> other.io() == ListenerProperties.Io.NIO && other.ioThreads() == null)
+			.count();
+		int budget = (this.ioThreads != null) ? this.ioThreads : processors;
+		return (int) Math.max(1, budget / Math.max(1, sharing));
 	}
 
 	/**

@@ -6,9 +6,7 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
@@ -38,8 +36,6 @@ public final class ListenerConnections {
 		.toList();
 
 	private final AtomicInteger opens = new AtomicInteger();
-
-	private final Queue<ConnectionHandle> closedSinceTaken = new ConcurrentLinkedQueue<>();
 
 	private final InstantSource clock;
 
@@ -110,8 +106,9 @@ public final class ListenerConnections {
 
 	/**
 	 * @param stats the counters of a connection that has closed; counted once
+	 * @return true the first time, when it was counted: its factory has to drop it
 	 */
-	public void closed(ConnectionStats stats) {
+	public boolean closed(ConnectionStats stats) {
 		if (this.segments.get(stats.segment()).remove(stats.id(), stats)) {
 			Admission current = this.admission;
 			if (current != null) {
@@ -124,20 +121,9 @@ public final class ListenerConnections {
 			if (lines != null) {
 				lines.closed(stats, reason, duration);
 			}
-			this.closedSinceTaken.add(stats.connection());
+			return true;
 		}
-	}
-
-	/**
-	 * For the listener's connection factory, which drops closed connections from Spring
-	 * Integration's maps: each closed connection once, in the order they closed. Its
-	 * factory takes them after each select or accept, so the queue holds only what closed
-	 * since then.
-	 * @return a connection closed since it was last asked, or {@code null} when there is
-	 * none
-	 */
-	public ConnectionHandle takeClosed() {
-		return this.closedSinceTaken.poll();
+		return false;
 	}
 
 	public long messagesReceived() {

@@ -55,10 +55,11 @@ final class ListenerAssembler {
 	/**
 	 * @param listener the listener, still {@code STARTING}
 	 * @param service its service
+	 * @param ioThreads its event loops, if it is an nio listener
 	 * @throws ListenerBindException when it cannot bind its port; whatever had started is
 	 * stopped again
 	 */
-	void start(RunningListener listener, SockeyeService service) {
+	void start(RunningListener listener, SockeyeService service, int ioThreads) {
 		String name = listener.name();
 		ListenerProperties properties = listener.properties();
 		ListenerMetrics metrics = new ListenerMetrics(this.meters, name, listener::activeConnections,
@@ -78,17 +79,19 @@ final class ListenerAssembler {
 		listener.service(service);
 		ServerTls tls = properties.tls().enabled()
 				? ServerTls.of(name, this.sslBundles, properties.tls().bundle(), properties.tls().clientAuth()) : null;
-		ListenerServer server = new ListenerServer(name, properties, service, connections, admission, tls, this.flows);
+		ListenerServer server = new ListenerServer(name, properties, ioThreads, service, connections, admission, tls,
+				this.flows);
 		listener.server(server);
 		try {
 			server.probe();
 			if (service instanceof ManagedService managed) {
 				managed.start();
 			}
-			ServiceHandler handler = new ServiceHandler(name, properties.service(), service, properties.errorReply(),
+			// a handler per loop: Spring Integration gives each flow's handler its own
+			// endpoint
+			server.start(() -> new ServiceHandler(name, properties.service(), service, properties.errorReply(),
 					properties.mode() == Mode.REQUEST_REPLY, metrics,
-					(connectionId) -> connections.close(connectionId, CloseReason.ERROR));
-			server.start(handler, this.failures);
+					(connectionId) -> connections.close(connectionId, CloseReason.ERROR)), this.failures);
 		}
 		catch (ListenerBindException ex) {
 			stop(listener);

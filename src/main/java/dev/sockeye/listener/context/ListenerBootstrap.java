@@ -93,7 +93,8 @@ final class ListenerBootstrap implements SmartLifecycle {
 
 	private void start(RunningListener listener, SockeyeService service) {
 		try {
-			this.assembler.start(listener, service);
+			this.assembler.start(listener, service,
+					this.properties.ioThreadsOf(listener.name(), Runtime.getRuntime().availableProcessors()));
 		}
 		catch (ListenerBindException ex) {
 			if (this.properties.failOnBindError()) {

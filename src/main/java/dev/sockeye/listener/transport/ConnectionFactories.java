@@ -15,17 +15,15 @@ import dev.sockeye.listener.connection.ConnectionErrors;
 import dev.sockeye.listener.connection.ListenerConnections;
 
 import org.springframework.integration.ip.tcp.connection.AbstractServerConnectionFactory;
-import org.springframework.integration.ip.tcp.connection.DefaultTcpSocketSupport;
 import org.springframework.integration.ip.tcp.connection.TcpNetServerConnectionFactory;
 
 /**
- * Builds a listener's Spring Integration server connection factory with Sockeye's framed
- * connections, a real backlog, and threads chosen for its I/O model and service.
+ * Builds a listener's Spring Integration server connection factories, one per event loop,
+ * with Sockeye's framed connections, a real backlog, and threads chosen for its I/O model
+ * and service. The loops share everything but their selector thread and the connections
+ * they hold.
  */
 final class ConnectionFactories {
-
-	private ConnectionFactories() {
-	}
 
 	/**
 	 * @return the text framed as a reply, or {@code null} for none (the validator has
@@ -43,38 +41,76 @@ final class ConnectionFactories {
 		}
 	}
 
-	static AbstractServerConnectionFactory create(String name, ListenerProperties properties, SockeyeService service,
-			ListenerConnections connectionRegistry, Admission admission, WriteFlusher flusher, ServerTls tls) {
+	private final String name;
+
+	private final ListenerProperties properties;
+
+	private final FrameCodec codec;
+
+	private final FrameCodec replyCodec;
+
+	private final ListenerWire wire;
+
+	private final Admission admission;
+
+	private final ServerTls tls;
+
+	/** Where an nio listener's blocking service runs, shared by its loops; or null. */
+	private final Executor workers;
+
+	private final int loops;
+
+	/**
+	 * @param loops how many factories will share the port: more than one binds each with
+	 * SO_REUSEPORT
+	 */
+	ConnectionFactories(String name, ListenerProperties properties, SockeyeService service,
+			ListenerConnections connectionRegistry, Admission admission, WriteFlusher flusher, ServerTls tls,
+			int loops) {
+		this.name = name;
+		this.properties = properties;
+		this.admission = admission;
+		this.tls = tls;
+		this.loops = loops;
 		int maxSize = (int) properties.maxMessageSize().toBytes();
-		FrameCodec codec = properties.framing().codec(maxSize);
-		FrameCodec replyCodec = properties.effectiveReplyFraming()
-			.codec((int) properties.effectiveMaxReplySize().toBytes());
+		this.codec = properties.framing().codec(maxSize);
+		this.replyCodec = properties.effectiveReplyFraming().codec((int) properties.effectiveMaxReplySize().toBytes());
 		String badInputReply = properties.badInputReply().isEmpty() ? null : properties.badInputReply();
-		Greeting greeting = (properties.greeting() != null)
-				? new Greeting(framed("greeting", properties.greeting(), replyCodec), properties.closeAfterGreeting())
-				: null;
-		FramedConnectionSupport connections = new FramedConnectionSupport(
-				new ListenerWire(codec, replyCodec, new ConnectionErrors(name, connectionRegistry.metrics()),
-						connectionRegistry, flusher, Math.max(256 * 1024, 4L * replyCodec.bufferLimit()),
-						framed("bad-input-reply", badInputReply, replyCodec), greeting, tls, admission,
-						properties.proxyProtocol()));
-		int port = properties.port();
+		Greeting greeting = (properties.greeting() != null) ? new Greeting(
+				framed("greeting", properties.greeting(), this.replyCodec), properties.closeAfterGreeting()) : null;
+		this.wire = new ListenerWire(this.codec, this.replyCodec,
+				new ConnectionErrors(name, connectionRegistry.metrics()), connectionRegistry, flusher,
+				Math.max(256 * 1024, 4L * this.replyCodec.bufferLimit()),
+				framed("bad-input-reply", badInputReply, this.replyCodec), greeting, tls, admission,
+				properties.proxyProtocol());
+		this.workers = (properties.io() == Io.NIO && service.isBlocking())
+				? Threads.workers("sockeye-" + name + "-worker-", properties.workers()) : null;
+	}
+
+	/**
+	 * @param loop which of the listener's loops, from 0
+	 * @param port the port to bind: the configured one for the first loop, the one it
+	 * bound for the others
+	 * @return the loop's connection factory, not started
+	 */
+	AbstractServerConnectionFactory create(int loop, int port) {
+		ListenerProperties properties = this.properties;
+		FramedConnectionSupport connections = new FramedConnectionSupport(this.wire);
 		AbstractServerConnectionFactory factory;
 		if (properties.io() == Io.BLOCKING) {
 			// behind a balancer, TLS starts after the PROXY protocol header, on the
 			// connection's thread
-			TcpNetServerConnectionFactory net = new AdmittingNetServerConnectionFactory(port, connections, admission,
-					properties.proxied() ? null : tls);
-			net.setTaskExecutor(Threads.perTask("sockeye-" + name + "-"));
+			TcpNetServerConnectionFactory net = new AdmittingNetServerConnectionFactory(port, connections,
+					this.admission, properties.proxied() ? null : this.tls);
+			net.setTaskExecutor(Threads.perTask("sockeye-" + this.name + "-"));
 			factory = net;
 		}
 		else {
-			Executor workers = service.isBlocking()
-					? Threads.workers("sockeye-" + name + "-worker-", properties.workers()) : null;
-			factory = new AdmittingNioServerConnectionFactory(port, connections, admission,
-					new ListenerExecutor("sockeye-" + name + "-io", workers));
+			String thread = "sockeye-" + this.name + "-io" + ((this.loops > 1) ? "-" + (loop + 1) : "");
+			factory = new AdmittingNioServerConnectionFactory(port, connections, this.admission,
+					new ListenerExecutor(thread, this.workers));
 		}
-		factory.setBeanName("sockeye." + name + ".connectionFactory");
+		factory.setBeanName("sockeye." + this.name + ".connectionFactory" + ((loop > 0) ? "-" + (loop + 1) : ""));
 		factory.setBacklog(properties.backlog());
 		if (properties.address() != null && !properties.address().isBlank()) {
 			factory.setLocalAddress(properties.address());
@@ -83,13 +119,11 @@ final class ConnectionFactories {
 		// each reply is one write: Nagle's algorithm would only hold it back until the
 		// client acknowledges the last one
 		factory.setSoTcpNoDelay(true);
-		// Spring Integration's default asks TLS sockets for host name checks, which
-		// servers cannot do
-		factory.setTcpSocketSupport(new DefaultTcpSocketSupport(false));
-		factory.setSingleUse(properties.closeAfterReply() || codec.endsWithStream());
+		factory.setTcpSocketSupport(new ServerSocketSupport(this.loops > 1));
+		factory.setSingleUse(properties.closeAfterReply() || this.codec.endsWithStream());
 		factory.setMapper(new ConnectionMessageMapper());
-		factory.setSerializer(new FrameSerializer(replyCodec));
-		factory.setDeserializer(new FrameDeserializer(codec));
+		factory.setSerializer(new FrameSerializer(this.replyCodec));
+		factory.setDeserializer(new FrameDeserializer(this.codec));
 		return factory;
 	}
 

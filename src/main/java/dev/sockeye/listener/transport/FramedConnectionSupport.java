@@ -2,9 +2,9 @@ package dev.sockeye.listener.transport;
 
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
-
-import dev.sockeye.listener.connection.ConnectionHandle;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.ip.tcp.connection.TcpConnection;
@@ -21,8 +21,18 @@ final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetCo
 
 	private final ListenerWire wire;
 
+	/** Closed since the factory last looked: what it still has to drop. */
+	private final Queue<FramedConnection> closed = new ConcurrentLinkedQueue<>();
+
 	FramedConnectionSupport(ListenerWire wire) {
 		this.wire = wire;
+	}
+
+	/**
+	 * @param connection one of this factory's connections, closed and counted
+	 */
+	void closed(FramedConnection connection) {
+		this.closed.add(connection);
 	}
 
 	/**
@@ -34,23 +44,22 @@ final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetCo
 	 * @param forget drops one closed connection
 	 */
 	void forgetClosed(Consumer<TcpConnection> forget) {
-		ConnectionHandle closed;
-		while ((closed = this.wire.connections().takeClosed()) != null) {
-			// every connection of this listener is one of ours
-			forget.accept((FramedConnection) closed);
+		FramedConnection connection;
+		while ((connection = this.closed.poll()) != null) {
+			forget.accept(connection);
 		}
 	}
 
 	@Override
 	public TcpNioConnection createNewConnection(SocketChannel channel, boolean server, boolean lookupHost,
 			ApplicationEventPublisher publisher, String factoryName) {
-		return new FramedNioConnection(channel, server, lookupHost, publisher, factoryName, this.wire);
+		return new FramedNioConnection(channel, server, lookupHost, publisher, factoryName, this.wire, this);
 	}
 
 	@Override
 	public TcpNetConnection createNewConnection(Socket socket, boolean server, boolean lookupHost,
 			ApplicationEventPublisher publisher, String factoryName) {
-		return new FramedNetConnection(socket, server, lookupHost, publisher, factoryName, this.wire);
+		return new FramedNetConnection(socket, server, lookupHost, publisher, factoryName, this.wire, this);
 	}
 
 }

@@ -56,10 +56,14 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 
 	private OutputStream out;
 
+	/** The factory's support that made it, which drops it from its maps once closed. */
+	private final FramedConnectionSupport loop;
+
 	FramedNetConnection(Socket socket, boolean server, boolean lookupHost, ApplicationEventPublisher publisher,
-			String factoryName, ListenerWire wire) {
+			String factoryName, ListenerWire wire, FramedConnectionSupport loop) {
 		super(socket, server, lookupHost, publisher, factoryName);
 		this.socket = socket;
+		this.loop = loop;
 		this.core = new ConnectionCore(this, wire);
 		this.wire = wire;
 		this.stats = this.core.stats();
@@ -266,7 +270,9 @@ final class FramedNetConnection extends TcpNetConnection implements FramedConnec
 	@Override
 	public void close() {
 		super.close();
-		this.wire.connections().closed(this.stats);
+		if (this.wire.connections().closed(this.stats)) {
+			this.loop.closed(this);
+		}
 	}
 
 	/** Counts the bytes read from the socket, framing included, as they arrive. */

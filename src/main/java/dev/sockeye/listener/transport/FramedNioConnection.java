@@ -62,10 +62,14 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 
 	private byte[] payload;
 
+	/** The loop that made it, which drops it from its maps once closed. */
+	private final FramedConnectionSupport loop;
+
 	FramedNioConnection(SocketChannel channel, boolean server, boolean lookupHost, ApplicationEventPublisher publisher,
-			String factoryName, ListenerWire wire) {
+			String factoryName, ListenerWire wire, FramedConnectionSupport loop) {
 		super(channel, server, lookupHost, publisher, factoryName);
 		this.channel = channel;
+		this.loop = loop;
 		this.core = new ConnectionCore(this, wire);
 		this.wire = wire;
 		this.stats = this.core.stats();
@@ -364,7 +368,9 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		if (this.writer.hasQueued()) {
 			this.wire.flusher().wakeup();
 		}
-		this.wire.connections().closed(this.stats);
+		if (this.wire.connections().closed(this.stats)) {
+			this.loop.closed(this);
+		}
 	}
 
 	@Override

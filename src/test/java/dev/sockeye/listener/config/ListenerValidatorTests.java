@@ -65,6 +65,29 @@ class ListenerValidatorTests {
 	}
 
 	@Test
+	void ioThreadsOnABlockingListenerIsRejectedBecauseItRunsAThreadPerConnection() {
+		assertThat(problems(Map.of("sockeye.listeners.a.port", "0", "sockeye.listeners.a.io", "blocking",
+				"sockeye.listeners.a.io-threads", "4")))
+			.containsExactly("sockeye.listeners.a.io-threads is set, but sockeye.listeners.a.io is blocking, which runs"
+					+ " a thread per connection; remove io-threads, or use io: nio");
+	}
+
+	@Test
+	void listenersWithoutIoThreadsShareTheProcessorsAndKeepAtLeastOneLoopEach() {
+		SockeyeProperties one = bind(Map.of("sockeye.listeners.a.port", "0"));
+		assertThat(one.ioThreadsOf("a", 16)).isEqualTo(16);
+		SockeyeProperties four = bind(
+				Map.of("sockeye.listeners.a.port", "0", "sockeye.listeners.b.port", "0", "sockeye.listeners.c.port",
+						"0", "sockeye.listeners.d.port", "0", "sockeye.listeners.d.io", "blocking"));
+		assertThat(four.ioThreadsOf("a", 16)).isEqualTo(5);
+		assertThat(four.ioThreadsOf("a", 2)).isEqualTo(1);
+		SockeyeProperties own = bind(Map.of("sockeye.listeners.a.port", "0", "sockeye.listeners.a.io-threads", "3",
+				"sockeye.listeners.b.port", "0", "sockeye.io-threads", "8"));
+		assertThat(own.ioThreadsOf("a", 16)).isEqualTo(3);
+		assertThat(own.ioThreadsOf("b", 16)).isEqualTo(8);
+	}
+
+	@Test
 	void theSamePortOnTwoAddressesIsNoClash() {
 		assertThat(
 				this.validator.validate(bind(Map.of("sockeye.listeners.a.port", "7001", "sockeye.listeners.a.address",
