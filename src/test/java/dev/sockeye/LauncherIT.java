@@ -1,0 +1,134 @@
+package dev.sockeye;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import dev.sockeye.support.TcpClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code bin/sockeye} runs the packaged jar (an integration test: it needs
+ * {@code target/sockeye-0.1.0.jar}) on this test's JVM: the server with the arguments it
+ * is given, the {@code client} command, and the start-up cache it builds once.
+ */
+class LauncherIT {
+
+	private static final Path LAUNCHER = Path.of("bin/sockeye").toAbsolutePath();
+
+	private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+
+	private final Map<Process, Path> outputs = new HashMap<>();
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void startsTheServerWithItsArgumentsBuildingTheStartUpCacheOnTheFirstStart() throws Exception {
+		Path cache = this.temp.resolve("cache");
+		int port = freePort();
+		Process server = launch(Map.of("SOCKEYE_CACHE_DIR", cache.toString()), "--server.port=0",
+				"--sockeye.listeners.hello.port=" + port, "--sockeye.listeners.hello.echo.prefix=launched: ");
+		try {
+			awaitListening(server, port);
+			try (TcpClient client = TcpClient.connect(port)) {
+				assertThat(client.send("hi\r\n").readText(14)).isEqualTo("launched: hi\r\n");
+			}
+		}
+		finally {
+			stop(server, port);
+		}
+		try (Stream<Path> files = Files.walk(cache)) {
+			assertThat(files.map(Path::getFileName).map(Path::toString))
+				.anyMatch((name) -> name.equals("sockeye.aot") || name.equals("sockeye.jsa"));
+		}
+	}
+
+	@Test
+	void runsTheClientCommandAgainstAServerItStarted() throws Exception {
+		int port = freePort();
+		Process server = launch(Map.of("SOCKEYE_CACHE", "off"), "--server.port=0",
+				"--sockeye.listeners.echo.port=" + port);
+		try {
+			awaitListening(server, port);
+			Process client = launch(Map.of("SOCKEYE_CACHE", "off"), "client", "--port", String.valueOf(port), "one",
+					"two words");
+			assertThat(client.waitFor(2, TimeUnit.MINUTES)).isTrue();
+			assertThat(Files.readString(output(client), StandardCharsets.UTF_8)).isEqualTo("one\ntwo words\n");
+			assertThat(client.exitValue()).isZero();
+		}
+		finally {
+			stop(server, port);
+		}
+	}
+
+	private Process launch(Map<String, String> environment, String... args) throws IOException {
+		List<String> command = new ArrayList<>(List.of("sh", LAUNCHER.toString()));
+		command.addAll(List.of(args));
+		Path output = Files.createTempFile(this.temp, "launcher", ".out");
+		ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(output.toFile())
+			.redirectError(ProcessBuilder.Redirect.INHERIT);
+		builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+		builder.environment().remove("JAVA_OPTS");
+		builder.environment().putAll(environment);
+		Process process = builder.start();
+		this.outputs.put(process, output);
+		return process;
+	}
+
+	private Path output(Process process) {
+		return this.outputs.get(process);
+	}
+
+	private void awaitListening(Process process, int port) throws Exception {
+		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+		while (System.nanoTime() < deadline) {
+			assertThat(process.isAlive()).as("launcher exited: %s", Files.readString(output(process))).isTrue();
+			if (accepts(port)) {
+				return;
+			}
+			Thread.sleep(50);
+		}
+		throw new AssertionError("nothing listening on " + port + " after " + START_TIMEOUT);
+	}
+
+	/** SIGTERM to the launcher reaches the JVM it became: the server stops listening. */
+	private void stop(Process server, int port) throws Exception {
+		server.destroy();
+		if (!server.waitFor(1, TimeUnit.MINUTES)) {
+			server.destroyForcibly();
+		}
+		assertThat(accepts(port)).as("still listening after the launcher stopped").isFalse();
+	}
+
+	private static boolean accepts(int port) {
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
