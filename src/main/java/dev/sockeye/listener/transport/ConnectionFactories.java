@@ -6,6 +6,8 @@ import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.framing.FrameDeserializer;
 import dev.sockeye.framing.FrameSerializer;
 import dev.sockeye.listener.config.ListenerProperties.Io;
+import dev.sockeye.service.AsyncServiceHandler;
+import dev.sockeye.service.AsyncSockeyeService;
 import dev.sockeye.service.SockeyeService;
 import dev.sockeye.tls.ServerTls;
 import dev.sockeye.framing.FramingException;
@@ -53,11 +55,11 @@ final class ConnectionFactories {
 		Greeting greeting = (properties.greeting() != null)
 				? new Greeting(framed("greeting", properties.greeting(), replyCodec), properties.closeAfterGreeting())
 				: null;
-		FramedConnectionSupport connections = new FramedConnectionSupport(
-				new ListenerWire(codec, replyCodec, new ConnectionErrors(name, connectionRegistry.metrics()),
-						connectionRegistry, flusher, Math.max(256 * 1024, 4L * replyCodec.bufferLimit()),
-						framed("bad-input-reply", badInputReply, replyCodec), greeting, tls, admission,
-						properties.proxyProtocol()));
+		FramedConnectionSupport connections = new FramedConnectionSupport(new ListenerWire(codec, replyCodec,
+				new ConnectionErrors(name, connectionRegistry.metrics()), connectionRegistry, flusher,
+				Math.max(256 * 1024, 4L * replyCodec.bufferLimit()),
+				framed("bad-input-reply", badInputReply, replyCodec), greeting, tls, admission,
+				properties.proxyProtocol(), asyncService(name, properties, service, connectionRegistry, codec)));
 		int port = properties.port();
 		AbstractServerConnectionFactory factory;
 		if (properties.io() == Io.BLOCKING) {
@@ -91,6 +93,21 @@ final class ConnectionFactories {
 		factory.setSerializer(new FrameSerializer(replyCodec));
 		factory.setDeserializer(new FrameDeserializer(codec));
 		return factory;
+	}
+
+	/**
+	 * @return how an NIO listener calls its asynchronous service, or {@code null} when it
+	 * has none
+	 */
+	private static ServicePipeline.Settings asyncService(String name, ListenerProperties properties,
+			SockeyeService service, ListenerConnections connections, FrameCodec codec) {
+		if (properties.io() != Io.NIO || !(service instanceof AsyncSockeyeService async)) {
+			return null;
+		}
+		return new ServicePipeline.Settings(
+				new AsyncServiceHandler(name, properties.service(), async, properties.errorReply(),
+						properties.mode() == ListenerProperties.Mode.REQUEST_REPLY, connections.metrics()),
+				properties.closeAfterReply() || codec.endsWithStream());
 	}
 
 }
