@@ -80,11 +80,24 @@ public final class ClientConnections {
 		return factory;
 	}
 
+	/**
+	 * @param name the server, as host:port
+	 * @return threads that open connections to it (a thread per task), so that a connect
+	 * never holds up a listener's I/O thread
+	 */
+	public static Executor connectors(String name) {
+		return threads("sockeye-connect-" + name + "-");
+	}
+
 	private static Executor readers(String name) {
+		return threads("sockeye-upstream-" + name + "-");
+	}
+
+	private static Executor threads(String prefix) {
 		if (Runtime.version().feature() >= 21) {
-			return new VirtualThreadTaskExecutor("sockeye-upstream-" + name + "-");
+			return new VirtualThreadTaskExecutor(prefix);
 		}
-		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("sockeye-upstream-" + name + "-");
+		SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor(prefix);
 		executor.setDaemon(true);
 		return executor;
 	}

@@ -61,6 +61,32 @@ final class FramedClientConnection extends TcpNetConnection {
 		return this.reader;
 	}
 
+	/**
+	 * Runs what the last reply deferred ({@link AfterReply}) before waiting for the next:
+	 * by now Spring Integration has handed that reply on and released the connection.
+	 */
+	@Override
+	public Object getPayload() {
+		AfterReply.end();
+		try {
+			return super.getPayload();
+		}
+		finally {
+			// a reply, or a failure that the connection hands on as an error message
+			AfterReply.begin();
+		}
+	}
+
+	@Override
+	public void run() {
+		try {
+			super.run();
+		}
+		finally {
+			AfterReply.end();
+		}
+	}
+
 	@Override
 	protected boolean handleReadException(Exception exception) {
 		Throwable cause = (exception instanceof UncheckedIOException) ? exception.getCause() : exception;

@@ -1,7 +1,10 @@
 package dev.sockeye.relay;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -10,6 +13,7 @@ import dev.sockeye.framing.Framing;
 import dev.sockeye.relay.RelayProperties.RelayFailure;
 import dev.sockeye.metrics.ClientMetrics;
 import dev.sockeye.service.CloseConnectionException;
+import dev.sockeye.service.AsyncSockeyeService;
 import dev.sockeye.service.ManagedService;
 import dev.sockeye.service.Peer;
 import dev.sockeye.tls.ClientTls;
@@ -17,20 +21,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 
 /**
  * The built-in {@code relay} service: forwards each request to the first available
- * upstream through a Spring Integration outbound gateway with a connection pool, and
- * returns that upstream's reply. An upstream that refuses or drops the connection before
- * replying is skipped and the request goes to the next one (so a request may reach two
- * upstreams when the first fails mid-way: at-least-once); an upstream that takes the
- * request and does not answer in time is not retried elsewhere, and the client gets the
- * error reply (or its connection is closed).
+ * upstream through a Spring Integration outbound gateway in async mode with a connection
+ * pool, and completes with that upstream's reply, with no thread waiting for it. An
+ * upstream that refuses or drops the connection before replying is skipped and the
+ * request goes to the next one (so a request may reach two upstreams when the first fails
+ * mid-way: at-least-once); an upstream that takes the request and does not answer in time
+ * is not retried elsewhere, and the client gets the error reply (or its connection is
+ * closed).
  */
-public final class RelayService implements ManagedService {
+public final class RelayService implements ManagedService, AsyncSockeyeService {
 
 	private static final Log logger = LogFactory.getLog(RelayService.class);
 
@@ -46,6 +50,8 @@ public final class RelayService implements ManagedService {
 
 	private final AtomicLong nextFailureLog = new AtomicLong();
 
+	private final byte[] errorReply;
+
 	/**
 	 * @param listener the listener's name
 	 * @param settings the listener's relay settings
@@ -54,11 +60,10 @@ public final class RelayService implements ManagedService {
 	 * @param maxMessageSize the largest message, request or reply
 	 * @param flows where the upstream gateways' flows are registered
 	 * @param meters where the client meters go
-	 * @param beans the application's bean factory
 	 * @param sslBundles the application's SSL bundles, for TLS to the upstreams
 	 */
 	public RelayService(String listener, RelayProperties settings, Framing listenerFraming, int maxMessageSize,
-			IntegrationFlowContext flows, MeterRegistry meters, BeanFactory beans, SslBundles sslBundles) {
+			IntegrationFlowContext flows, MeterRegistry meters, SslBundles sslBundles) {
 		this.listener = listener;
 		this.settings = settings;
 		String bundle = settings.tlsBundle();
@@ -68,13 +73,14 @@ public final class RelayService implements ManagedService {
 		this.upstreams = settings.upstreams()
 			.stream()
 			.map((address) -> new Upstream(listener, address, codec, settings,
-					new ClientMetrics(meters, listener, address), beans, tls))
+					new ClientMetrics(meters, listener, address), tls))
 			.toList();
+		this.errorReply = settings.errorReply().getBytes(StandardCharsets.UTF_8);
 	}
 
 	@Override
 	public void start() {
-		this.upstreams.forEach((upstream) -> upstream.start(this.flows, this.settings.replyTimeout()));
+		this.upstreams.forEach((upstream) -> upstream.start(this.flows));
 	}
 
 	@Override
@@ -82,35 +88,58 @@ public final class RelayService implements ManagedService {
 		this.upstreams.forEach((upstream) -> upstream.stop(this.flows));
 	}
 
+	/**
+	 * Tries the available upstreams in order, then, if every one failed or is marked
+	 * down, all of them once more rather than fail unheard; each attempt starts when the
+	 * previous one failed, on the thread that saw it fail.
+	 */
 	@Override
-	public byte[] handle(byte[] request, Peer peer) throws Exception {
-		UpstreamException last = null;
-		// available upstreams in order first; if every one is marked down, try them all
-		// rather than fail unheard
-		for (boolean onlyAvailable : new boolean[] { true, false }) {
-			for (Upstream upstream : this.upstreams) {
-				if (onlyAvailable != upstream.isAvailable()) {
-					continue;
-				}
-				try {
-					return upstream.exchange(request, peer);
-				}
-				catch (UpstreamException ex) {
-					last = ex;
-					if (ex.failure() == Upstream.Failure.TIMEOUT) {
-						return fail(peer, ex);
-					}
-					// logged when the upstream is marked down, so once per retry
-					// interval, not once per request
-					logger.warn("Relay '" + this.listener + "': " + ex.getMessage() + "; skipping it for "
-							+ this.settings.retryInterval().toMillis() + " ms");
-				}
-			}
-		}
-		return fail(peer, last);
+	public CompletableFuture<byte[]> handleAsync(byte[] request, Peer peer) {
+		CompletableFuture<byte[]> result = new CompletableFuture<>();
+		attempt(request, peer, 0, null, result);
+		return result;
 	}
 
-	private byte[] fail(Peer peer, UpstreamException ex) throws CloseConnectionException {
+	/**
+	 * @param position the next attempt: the first pass over the upstreams takes those
+	 * available, the second those not
+	 */
+	private void attempt(byte[] request, Peer peer, int position, UpstreamException last,
+			CompletableFuture<byte[]> result) {
+		int count = this.upstreams.size();
+		for (int next = position; next < 2 * count; next++) {
+			Upstream upstream = this.upstreams.get(next % count);
+			if ((next < count) != upstream.isAvailable()) {
+				continue;
+			}
+			int after = next + 1;
+			upstream.exchange(request, peer).whenComplete((reply, failure) -> {
+				if (failure == null) {
+					result.complete(reply);
+					return;
+				}
+				Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+				if (!(cause instanceof UpstreamException ex)) {
+					result.completeExceptionally(cause);
+					return;
+				}
+				if (ex.failure() == Upstream.Failure.TIMEOUT) {
+					fail(peer, ex, result);
+					return;
+				}
+				// logged when the upstream is marked down, so once per retry interval,
+				// not
+				// once per request
+				logger.warn("Relay '" + this.listener + "': " + ex.getMessage() + "; skipping it for "
+						+ this.settings.retryInterval().toMillis() + " ms");
+				attempt(request, peer, after, ex, result);
+			});
+			return;
+		}
+		fail(peer, last, result);
+	}
+
+	private void fail(Peer peer, UpstreamException ex, CompletableFuture<byte[]> result) {
 		String why = (ex != null) ? ex.getMessage() : "no upstream configured";
 		long now = System.nanoTime();
 		long next = this.nextFailureLog.get();
@@ -120,9 +149,11 @@ public final class RelayService implements ManagedService {
 				.warn("Relay '" + this.listener + "' could not answer connection " + peer.connectionId() + ": " + why);
 		}
 		if (this.settings.onFailure() == RelayFailure.CLOSE) {
-			throw new CloseConnectionException(why);
+			result.completeExceptionally(new CloseConnectionException(why));
 		}
-		return this.settings.errorReply().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		else {
+			result.complete(this.errorReply);
+		}
 	}
 
 	/**

@@ -6,19 +6,25 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.sockeye.client.ClientConnectionListener;
 import dev.sockeye.client.ClientConnections;
 import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.metrics.ClientMetrics;
 import dev.sockeye.metrics.ClientMetrics.Outcome;
+import dev.sockeye.service.FixedHeaders;
 import dev.sockeye.service.Peer;
 import dev.sockeye.tls.ClientTls;
 
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.integration.MessageTimeoutException;
-import org.springframework.integration.core.MessagingTemplate;
 import org.springframework.integration.dsl.context.IntegrationFlowContext;
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistration;
 import org.springframework.integration.dsl.context.IntegrationFlowContext.IntegrationFlowRegistrationBuilder;
@@ -27,13 +33,19 @@ import org.springframework.integration.ip.tcp.connection.AbstractClientConnectio
 import org.springframework.integration.ip.tcp.connection.CachingClientConnectionFactory;
 import org.springframework.integration.ip.tcp.connection.TcpNetClientConnectionFactory;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
  * One upstream server of a relay: a pool of connections
- * ({@link CachingClientConnectionFactory}) behind a Spring Integration outbound gateway,
- * its meters, and whether it is up. An upstream that refuses a connection or drops one
- * before replying is skipped for the retry interval, then tried again.
+ * ({@link CachingClientConnectionFactory}) behind a Spring Integration outbound gateway
+ * in async mode, its meters, and whether it is up. A request is sent on the calling
+ * thread and its reply completes a future on the connection's reader thread: no thread
+ * waits. At most {@code pool-size} requests are out at once, one per pooled connection;
+ * more wait here (not in the pool, which would block the caller) for a connection to come
+ * back. An upstream that refuses a connection or drops one before replying is skipped for
+ * the retry interval, then tried again.
  */
 final class Upstream {
 
@@ -59,15 +71,11 @@ final class Upstream {
 	/** The upstream's bean name prefix: its pool's, its flow's and its target's. */
 	private final String beanName;
 
-	private final String host;
-
-	private final int port;
-
 	private final ClientMetrics metrics;
 
 	private final Duration retryInterval;
 
-	private final MessagingTemplate template = new MessagingTemplate();
+	private final long replyTimeoutMillis;
 
 	private final TcpNetClientConnectionFactory target;
 
@@ -77,8 +85,22 @@ final class Upstream {
 	 */
 	private final AbstractClientConnectionFactory connections;
 
+	/** The pool, or null with send-proxy. */
+	private final CachingClientConnectionFactory pool;
+
+	/** Opens new connections, off the caller's thread. */
+	private final Executor connectors;
+
 	/** The PROXY protocol version sent first on each upstream connection; 0 for none. */
 	private final int sendProxy;
+
+	/** Exchanges waiting for a connection. Guarded by itself, as {@link #free}. */
+	private final ArrayDeque<UpstreamExchange> waiting = new ArrayDeque<>();
+
+	/** How many more requests may be out now. */
+	private int free;
+
+	private volatile MessageChannel gateway;
 
 	private IntegrationFlowRegistration registration;
 
@@ -87,17 +109,19 @@ final class Upstream {
 	private volatile String lastError;
 
 	Upstream(String listener, String address, FrameCodec codec, RelayProperties settings, ClientMetrics metrics,
-			BeanFactory beans, ClientTls tls) {
+			ClientTls tls) {
 		int colon = address.lastIndexOf(':');
 		this.name = address;
 		this.beanName = "sockeye." + listener + ".upstream." + address;
-		this.host = address.substring(0, colon).replace("[", "").replace("]", "");
-		this.port = Integer.parseInt(address.substring(colon + 1));
+		String host = address.substring(0, colon).replace("[", "").replace("]", "");
+		int port = Integer.parseInt(address.substring(colon + 1));
 		this.metrics = metrics;
 		this.retryInterval = settings.retryInterval();
-		this.template.setBeanFactory(beans);
-		this.target = ClientConnections.create(this.host, this.port, codec, settings.connectTimeout(),
-				settings.replyTimeout(), new ClientConnectionListener() {
+		this.replyTimeoutMillis = settings.replyTimeout().toMillis();
+		this.free = settings.poolSize();
+		this.connectors = ClientConnections.connectors(address);
+		this.target = ClientConnections.create(host, port, codec, settings.connectTimeout(), settings.replyTimeout(),
+				new ClientConnectionListener() {
 
 					@Override
 					public void opened() {
@@ -123,25 +147,28 @@ final class Upstream {
 			// a header names one client per connection: a connection per request
 			this.target.setSingleUse(true);
 			this.connections = this.target;
+			this.pool = null;
 		}
 		else {
-			CachingClientConnectionFactory pool = new CachingClientConnectionFactory(this.target, settings.poolSize());
-			pool.setConnectionWaitTimeout((int) Math.min(Integer.MAX_VALUE, settings.replyTimeout().toMillis()));
-			pool.setBeanName(this.beanName);
-			this.connections = pool;
+			this.pool = new CachingClientConnectionFactory(this.target, settings.poolSize());
+			this.pool.setConnectionWaitTimeout((int) Math.min(Integer.MAX_VALUE, this.replyTimeoutMillis));
+			this.pool.setBeanName(this.beanName);
+			this.connections = this.pool;
 		}
 	}
 
-	void start(IntegrationFlowContext flows, Duration replyTimeout) {
+	void start(IntegrationFlowContext flows) {
+		// no remote timeout on the gateway: its async timer is never cancelled and would
+		// hold every request for the whole timeout; the exchange times out itself
 		IntegrationFlowRegistrationBuilder builder = flows
-			.registration(
-					(flow) -> flow.handle(Tcp.outboundGateway(this.connections).remoteTimeout(replyTimeout.toMillis())))
+			.registration((flow) -> flow.handle(Tcp.outboundGateway(this.connections).remoteTimeout(0).async(true)))
 			.id(this.beanName + ".flow")
 			.addBean(this.target.getBeanName(), this.target);
-		if (this.connections != this.target) {
-			builder.addBean(this.connections.getBeanName(), this.connections);
+		if (this.pool != null) {
+			builder.addBean(this.pool.getBeanName(), this.pool);
 		}
 		this.registration = builder.register();
+		this.gateway = this.registration.getInputChannel();
 	}
 
 	void stop(IntegrationFlowContext flows) {
@@ -170,59 +197,130 @@ final class Upstream {
 	}
 
 	/**
-	 * Sends one request and waits for the reply.
+	 * Sends one request without waiting for the reply.
 	 * @param request the request's bytes
 	 * @param peer the client, named in a PROXY protocol header when the relay sends one
-	 * @return the reply's bytes
-	 * @throws UpstreamException when the upstream is unavailable or does not answer in
-	 * time
+	 * @return completes with the reply's bytes, or exceptionally with an
+	 * {@link UpstreamException} when the upstream is unavailable or does not answer in
+	 * time (waiting for a free connection included)
 	 */
-	byte[] exchange(byte[] request, Peer peer) throws UpstreamException {
-		long start = System.nanoTime();
+	CompletableFuture<byte[]> exchange(byte[] request, Peer peer) {
+		UpstreamExchange exchange;
 		try {
-			Message<?> reply = this.template.sendAndReceive(this.registration.getInputChannel(),
-					message(request, peer));
-			if (reply == null) {
-				throw new MessageTimeoutException("no reply");
+			exchange = new UpstreamExchange((self) -> message(request, peer, self), this::released);
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		CompletableFuture<byte[]> result = exchange.reply.orTimeout(this.replyTimeoutMillis, TimeUnit.MILLISECONDS)
+			.handle((reply, failure) -> outcome(exchange, reply, failure));
+		boolean now;
+		synchronized (this.waiting) {
+			now = this.free > 0;
+			if (now) {
+				this.free--;
 			}
-			this.metrics.request(Outcome.SUCCESS, System.nanoTime() - start);
+			else {
+				this.waiting.add(exchange);
+			}
+		}
+		if (now) {
+			send(exchange);
+		}
+		return result;
+	}
+
+	/**
+	 * Sends on a pooled connection right here when one is idle; opening a connection may
+	 * block for the connect timeout, so that happens on a connector thread.
+	 */
+	private void send(UpstreamExchange exchange) {
+		if (this.pool != null && this.pool.getIdleCount() > 0) {
+			sendNow(exchange);
+		}
+		else {
+			this.connectors.execute(() -> sendNow(exchange));
+		}
+	}
+
+	private void sendNow(UpstreamExchange exchange) {
+		if (exchange.reply.isDone()) {
+			// timed out while waiting for a connection
+			released();
+			return;
+		}
+		try {
+			this.gateway.send(exchange.request);
+		}
+		catch (RuntimeException ex) {
+			exchange.sendFailed(ex);
+		}
+	}
+
+	/** The gateway is done with a connection: the next waiting exchange may have it. */
+	private void released() {
+		while (true) {
+			UpstreamExchange next;
+			synchronized (this.waiting) {
+				next = this.waiting.poll();
+				if (next == null) {
+					this.free++;
+					return;
+				}
+			}
+			if (!next.reply.isDone()) {
+				send(next);
+				return;
+			}
+			// timed out while waiting: the next one may have the connection
+		}
+	}
+
+	private byte[] outcome(UpstreamExchange exchange, Message<?> reply, Throwable failure) {
+		long elapsed = System.nanoTime() - exchange.startNanos;
+		if (failure == null) {
+			this.metrics.request(Outcome.SUCCESS, elapsed);
 			this.downUntilNanos = 0;
 			return (byte[]) reply.getPayload();
 		}
-		catch (RuntimeException ex) {
-			long elapsed = System.nanoTime() - start;
-			if (isTimeout(ex)) {
-				this.metrics.request(Outcome.TIMEOUT, elapsed);
-				this.metrics.error("timeout");
-				throw new UpstreamException(this, Failure.TIMEOUT, "no reply within the reply timeout", ex);
-			}
-			boolean refused = causedBy(ex, ConnectException.class);
-			this.metrics.request(Outcome.UNAVAILABLE, elapsed);
-			this.metrics.error(refused ? "connect" : "closed");
-			this.lastError = rootMessage(ex);
-			this.downUntilNanos = System.nanoTime() + this.retryInterval.toNanos();
-			throw new UpstreamException(this, Failure.UNAVAILABLE, this.lastError, ex);
+		Throwable ex = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		if (isTimeout(ex)) {
+			this.metrics.request(Outcome.TIMEOUT, elapsed);
+			this.metrics.error("timeout");
+			throw new CompletionException(
+					new UpstreamException(this, Failure.TIMEOUT, "no reply within the reply timeout", ex));
 		}
+		boolean refused = causedBy(ex, ConnectException.class);
+		this.metrics.request(Outcome.UNAVAILABLE, elapsed);
+		this.metrics.error(refused ? "connect" : "closed");
+		this.lastError = rootMessage(ex);
+		this.downUntilNanos = System.nanoTime() + this.retryInterval.toNanos();
+		throw new CompletionException(new UpstreamException(this, Failure.UNAVAILABLE, this.lastError, ex));
 	}
 
-	private Message<byte[]> message(byte[] request, Peer peer) {
-		if (this.sendProxy == 0) {
-			return new GenericMessage<>(request);
+	private Message<byte[]> message(byte[] request, Peer peer, MessageChannel replies) {
+		Map<String, Object> headers = new HashMap<>(8);
+		headers.put(MessageHeaders.REPLY_CHANNEL, replies);
+		headers.put(MessageHeaders.ERROR_CHANNEL, replies);
+		if (this.sendProxy != 0) {
+			InetSocketAddress client;
+			try {
+				// an address literal, as the connection gave it: never a lookup
+				client = new InetSocketAddress(InetAddress.getByName(peer.remoteAddress()), peer.remotePort());
+			}
+			catch (UnknownHostException ex) {
+				throw new IllegalStateException("Not an address: " + peer.remoteAddress(), ex);
+			}
+			headers.put(ClientConnections.PROXY_SOURCE, client);
+			headers.put(ClientConnections.PROXY_VERSION, this.sendProxy);
 		}
-		InetSocketAddress client;
-		try {
-			// an address literal, as the connection gave it: never a lookup
-			client = new InetSocketAddress(InetAddress.getByName(peer.remoteAddress()), peer.remotePort());
-		}
-		catch (UnknownHostException ex) {
-			throw new IllegalStateException("Not an address: " + peer.remoteAddress(), ex);
-		}
-		return new GenericMessage<>(request,
-				Map.of(ClientConnections.PROXY_SOURCE, client, ClientConnections.PROXY_VERSION, this.sendProxy));
+		return new GenericMessage<>(request, new FixedHeaders(headers));
 	}
 
 	private static boolean isTimeout(Throwable ex) {
-		return causedBy(ex, MessageTimeoutException.class) || causedBy(ex, SocketTimeoutException.class);
+		return causedBy(ex, TimeoutException.class) || causedBy(ex, MessageTimeoutException.class)
+				|| causedBy(ex, SocketTimeoutException.class);
 	}
 
 	private static boolean causedBy(Throwable ex, Class<? extends Throwable> type) {

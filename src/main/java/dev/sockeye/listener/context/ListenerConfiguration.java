@@ -10,7 +10,6 @@ import dev.sockeye.service.ServiceResolver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundles;
@@ -43,12 +42,12 @@ class ListenerConfiguration {
 	ListenerBootstrap listenerBootstrap(SockeyeProperties properties, ListenerRegistry listeners,
 			ServerFailures failures, ServiceResolver services, IntegrationFlowContext flows,
 			ObjectProvider<MeterRegistry> meters, ConfigurableEnvironment environment, ApplicationEventPublisher events,
-			BeanFactory beans, ObjectProvider<SslBundles> sslBundles) {
+			ObjectProvider<SslBundles> sslBundles) {
 		MeterRegistry registry = meters.getIfAvailable(SimpleMeterRegistry::new);
 		SslBundles bundles = sslBundles.getIfAvailable();
 		ListenerValidator validator = new ListenerValidator(services,
 				(name, listener) -> new RelayService(name, listener.relay(), listener.framing(),
-						(int) listener.maxMessageSize().toBytes(), flows, registry, beans, bundles),
+						(int) listener.maxMessageSize().toBytes(), flows, registry, bundles),
 				bundles);
 		ScheduledExecutorService timeouts = ListenerBootstrap.timeoutThread();
 		return new ListenerBootstrap(properties, validator, listeners,

@@ -6,6 +6,8 @@ import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.framing.FrameDeserializer;
 import dev.sockeye.framing.FrameSerializer;
 import dev.sockeye.listener.config.ListenerProperties.Io;
+import dev.sockeye.service.AsyncServiceHandler;
+import dev.sockeye.service.AsyncSockeyeService;
 import dev.sockeye.service.SockeyeService;
 import dev.sockeye.tls.ServerTls;
 import dev.sockeye.framing.FramingException;
@@ -82,7 +84,7 @@ final class ConnectionFactories {
 				new ConnectionErrors(name, connectionRegistry.metrics()), connectionRegistry, flusher,
 				Math.max(256 * 1024, 4L * this.replyCodec.bufferLimit()),
 				framed("bad-input-reply", badInputReply, this.replyCodec), greeting, tls, admission,
-				properties.proxyProtocol());
+				properties.proxyProtocol(), asyncService(name, properties, service, connectionRegistry, this.codec));
 		this.workers = (properties.io() == Io.NIO && service.isBlocking())
 				? Threads.workers("sockeye-" + name + "-worker-", properties.workers()) : null;
 	}
@@ -125,6 +127,21 @@ final class ConnectionFactories {
 		factory.setSerializer(new FrameSerializer(this.replyCodec));
 		factory.setDeserializer(new FrameDeserializer(this.codec));
 		return factory;
+	}
+
+	/**
+	 * @return how an NIO listener calls its asynchronous service, or {@code null} when it
+	 * has none
+	 */
+	private static ServicePipeline.Settings asyncService(String name, ListenerProperties properties,
+			SockeyeService service, ListenerConnections connections, FrameCodec codec) {
+		if (properties.io() != Io.NIO || !(service instanceof AsyncSockeyeService async)) {
+			return null;
+		}
+		return new ServicePipeline.Settings(
+				new AsyncServiceHandler(name, properties.service(), async, properties.errorReply(),
+						properties.mode() == ListenerProperties.Mode.REQUEST_REPLY, connections.metrics()),
+				properties.closeAfterReply() || codec.endsWithStream());
 	}
 
 }

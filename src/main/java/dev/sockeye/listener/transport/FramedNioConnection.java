@@ -48,6 +48,11 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	private final NonBlockingTls tls;
 
 	/**
+	 * Requests on their way to an async service, set when registered; null for others.
+	 */
+	private ServicePipeline pipeline;
+
+	/**
 	 * The TLS handshake has finished and the greeting is still to be sent; on the reading
 	 * thread only.
 	 */
@@ -94,6 +99,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	 */
 	void registered(SelectionKey key) {
 		this.key = key;
+		this.pipeline = ServicePipeline.of(this, key, this.stats, this.wire);
 	}
 
 	/** Publishes the connection's open event, as Spring Integration's own accept does. */
@@ -186,8 +192,10 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 				if (last != null) {
 					dispatch(last);
 				}
-				this.stats.closing(CloseReason.CLIENT);
-				closeConnection(false);
+				if (this.pipeline == null || !this.pipeline.closeWhenAnswered()) {
+					this.stats.closing(CloseReason.CLIENT);
+					closeConnection(false);
+				}
 			}
 		}
 		catch (FramingException ex) {
@@ -281,6 +289,9 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		finally {
 			this.stats.partialFrame(input.readable() > 0, completed);
 			this.stats.busy(false);
+			if (this.pipeline != null) {
+				this.pipeline.afterRead();
+			}
 		}
 	}
 
@@ -289,6 +300,10 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			return;
 		}
 		this.stats.messageReceived();
+		if (this.pipeline != null) {
+			this.pipeline.offer(frame);
+			return;
+		}
 		this.payload = frame;
 		Message<?> message = getMapper().toMessage(this);
 		this.payload = null;

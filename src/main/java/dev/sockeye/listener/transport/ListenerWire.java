@@ -29,10 +29,12 @@ import dev.sockeye.tls.ServerTls;
  * known
  * @param proxyProtocol the PROXY protocol header each connection starts with, or
  * {@code OFF}
+ * @param asyncService the listener's asynchronous service, called without a thread hop on
+ * NIO listeners; {@code null} for other services and on blocking listeners
  */
 record ListenerWire(FrameCodec codec, FrameCodec replyCodec, ConnectionErrors errors, ListenerConnections connections,
 		WriteFlusher flusher, long maxQueuedBytes, byte[] badInputReply, Greeting greeting, ServerTls tls,
-		Admission admission, ProxyProtocol proxyProtocol) {
+		Admission admission, ProxyProtocol proxyProtocol, ServicePipeline.Settings asyncService) {
 
 	/**
 	 * @return a fresh input buffer for one connection
