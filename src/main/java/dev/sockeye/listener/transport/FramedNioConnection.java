@@ -52,14 +52,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	 */
 	private ServicePipeline pipeline;
 
-	/**
-	 * The TLS handshake has finished and the greeting is still to be sent; on the reading
-	 * thread only.
-	 */
-	private boolean greetingDue;
-
-	/** The listener closes after its greeting: input is not handed to the service. */
-	private volatile boolean ignoreInput;
+	private final NioGreeter greeter;
 
 	private volatile SelectionKey key;
 
@@ -81,6 +74,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 		Lock writeLock = new ReentrantLock();
 		this.tls = (wire.tls() != null) ? tls(wire, writeLock) : null;
 		this.writer = new NioReplyWriter(this, channel, wire, this.stats, writeLock, this.tls);
+		this.greeter = new NioGreeter(wire.greeting(), this.writer, this.stats, wire.errors(), this::closeConnection);
 	}
 
 	private NonBlockingTls tls(ListenerWire wire, Lock writeLock) {
@@ -113,44 +107,14 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	 * behind a balancer. Called by the selector thread once the connection is registered.
 	 */
 	void greet() {
-		if (this.wire.greeting() != null && this.tls == null && this.core.proxyHeader() == null) {
-			sendGreeting(this.wire.greeting());
+		if (this.tls == null && this.core.proxyHeader() == null) {
+			this.greeter.send();
 		}
 	}
 
 	private void handshakeFinished() {
 		this.stats.handshakeFinished();
-		this.greetingDue = this.wire.greeting() != null;
-	}
-
-	/**
-	 * On TLS, the greeting goes out after the handshake and before any reply to what came
-	 * with its last flight.
-	 */
-	private void greetIfDue() {
-		if (this.greetingDue) {
-			this.greetingDue = false;
-			sendGreeting(this.wire.greeting());
-		}
-	}
-
-	private void sendGreeting(Greeting greeting) {
-		if (greeting.thenClose()) {
-			this.ignoreInput = true;
-		}
-		boolean flushed;
-		try {
-			flushed = this.writer.writeGreeting(greeting);
-		}
-		catch (IOException ex) {
-			this.wire.errors().io(this.stats, ex);
-			closeConnection(true);
-			return;
-		}
-		if (greeting.thenClose() && flushed) {
-			this.stats.closing(CloseReason.GREETING);
-			closeConnection(false);
-		}
+		this.greeter.handshakeFinished();
 	}
 
 	@Override
@@ -167,7 +131,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			int read;
 			if (this.tls != null) {
 				read = this.tls.read(this.channel, this::decrypted, this.writer::writeOrQueueCopy);
-				greetIfDue();
+				this.greeter.ifDue();
 				if (read > 0) {
 					this.stats.received(read);
 					if (this.tls.hasPartialRecord() && !this.tls.isHandshaking()) {
@@ -247,9 +211,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			this.tls.unread(rest);
 			return true;
 		}
-		if (this.wire.greeting() != null) {
-			sendGreeting(this.wire.greeting());
-		}
+		this.greeter.send();
 		if (rest.hasRemaining() && isOpen()) {
 			decrypted(rest);
 		}
@@ -261,7 +223,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	 * header) into the frame buffer, decoding as it fills.
 	 */
 	private void decrypted(ByteBuffer plain) throws FramingException {
-		greetIfDue();
+		this.greeter.ifDue();
 		FrameBuffer input = this.buffer;
 		while (plain.hasRemaining()) {
 			if (!input.hasRoom()) {
@@ -296,7 +258,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	}
 
 	private void dispatch(byte[] frame) {
-		if (this.ignoreInput) {
+		if (this.greeter.ignoresInput()) {
 			return;
 		}
 		this.stats.messageReceived();
