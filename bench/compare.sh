@@ -459,7 +459,7 @@ section_slowloris() {
         else
           [ -n "$a" ] && without+=("$a")
         fi
-        say "  round $round $( [ $with = 1 ] && echo with || echo without) attackers: $(num "$(json "$f" requestsPerSecond)") req/s, p99 $(lat "$a")${closed[*]:+, attackers closed ${closed[-1]}}"
+        say "  round $round $( [ $with = 1 ] && echo with || echo without) attackers: $(num "$(json "$f" requestsPerSecond)") req/s, p99 $(lat "$a")$([ $with = 1 ] && echo ", attackers closed ${closed[-1]:-?}")"
       done
     done
     stop "$SRV_PID"
