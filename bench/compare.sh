@@ -1,31 +1,622 @@
 #!/usr/bin/env bash
-# Benchmarks Sockeye against the reference servers of ../shared/bench in one run (same machine, same minute), so the
-# figures can be compared as ratios. Server pinned to core 0, load generator to core 1 (see ../shared/bench/README.md).
-# Usage: bench/compare.sh [SCENARIOS...]   default "50:1:32 1000:1:32 50:1:1024" (CONNS:DEPTH:SIZE)
-# Env: SERVERS (space-separated subset of the names below), WARM, SECS, JAVA25 (a JDK 21+ java for virtual threads).
-set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-shared=${SHARED_BENCH:-$here/../shared/bench}
-bin=${BENCH_BIN:-/tmp/sockeye-bench}
-java25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
-jar=$(ls "$here"/target/sockeye-*.jar | head -n 1)
-# one load generator on one host opens every connection: lift the per-client cap, and the cap for 10,000-connection runs
-caps="--sockeye.listeners.echo.port=8888 --sockeye.listeners.echo.max-connections=20000 --sockeye.listeners.echo.max-connections-per-client=0"
-scen=${*:-"50:1:32 1000:1:32 50:1:1024"}
-[ -x "$bin/loadgen" ] || "$shared/build.sh"
-declare -A cmd=(
-  [si-nio]="java -jar $bin/peer-si.jar --server.port=18080|7005"
-  [si-net]="java -jar $bin/peer-si.jar --server.port=18080|7006"
-  [asyncio]="python3 $bin/peer_asyncio.py 7002|7002"
-  [netty]="java -jar $bin/peer-netty.jar 7004 1|7004"
-  [epoll]="$bin/peer_epoll 7001|7001"
-  [sockeye-nio-17]="java -jar $jar $caps|8888"
-  [sockeye-nio-25]="$java25 -jar $jar $caps|8888"
-  [sockeye-blocking-17]="java -jar $jar $caps --sockeye.listeners.echo.io=blocking|8888"
-  [sockeye-blocking-25]="$java25 -jar $jar $caps --sockeye.listeners.echo.io=blocking|8888"
-)
-order=${SERVERS:-"si-nio si-net asyncio netty sockeye-nio-17 sockeye-nio-25 sockeye-blocking-17 sockeye-blocking-25"}
-for name in $order; do
-  IFS='|' read -r start port <<< "${cmd[$name]}"
-  "$shared/run-peer.sh" "$name" "$port" "$start" $scen
+# Benchmarks Sockeye beside the reference servers of ../shared/bench and HAProxy, all in one run, and prints a
+# Markdown report: the tables, the ratios, PASS/FAIL lines for issue 18's acceptance checks, and a stamp (commit,
+# date, machine, JVMs, command). The report goes to stdout (and --out FILE); progress goes to stderr.
+#
+# Usage: bench/compare.sh [--quick] [--only SECTIONS] [--servers NAMES] [--jar JAR] [--java25 JAVA] [--out FILE]
+#   --quick          2 s warm-up, 3 s measured, 2,000 instead of 10,000 connections, one slowloris round: checks the
+#                    script, not Sockeye (its figures are not worth comparing)
+#   --only LIST      comma-separated sections, in this order (default all):
+#                      single     one core each: server on core 0, loadgen on core 1; 50 and 1,000 connections (32 B),
+#                                 50 x 1 KiB, 10,000 connections (p99.9, RSS); time to listening pinned; idle RSS
+#                      startup    time to listening on two cores (taskset -c 0,1), median of STARTS starts; also
+#                                 bin/sockeye's when the launcher exists
+#                      scaling    server on both cores, loadgen on core 1: one event loop against two, Netty
+#                                 (peer-netty.jar PORT 1|2) and Sockeye (--sockeye.listeners.<name>.io-threads=1|2)
+#                      relay      Sockeye's relay in front of the C echo against HAProxy (tcp mode, one thread)
+#                      slowloris  bench's p99 (open loop) without and with 1,000 slowloris clients (bench/slowloris.c),
+#                                 for Sockeye and for the C echo, and the ratio of the two ratios
+#   --servers LIST   servers of the single and startup sections (default epoll,netty,asyncio,sockeye,sockeye25); also
+#                    blocking, blocking25 (Sockeye io=blocking), si-nio, si-net (peer-si.jar, fixed ports 7005/7006)
+#   --jar JAR        the Sockeye jar to measure (default target/sockeye-0.1.0.jar, built if missing)
+#   --java25 JAVA    a second JVM for the "Sockeye nio (Java 25)" column and rows; also JAVA25, or JAVA_HOME_25 /
+#                    JAVA25_HOME (its bin/java). Without one, those columns are left out.
+#   --out FILE       also write the report to FILE
+# Env: SOCKEYE_BENCH_REFS (default <repo>/../shared/bench), SOCKEYE_BENCH_BIN (default $BENCH_BIN or
+#      /tmp/sockeye-bench; built with the refs' build.sh when it lacks a binary), JAVA (default java), SOCKEYE_JAVA_OPTS
+#      (JVM options for the Sockeye servers), WARM, SECS, BIG_CONNS, SCALE_SCEN (CONNS:SIZE, default 1000:32),
+#      ROUNDS, SLOWLORIS_WARMUP, SLOWLORIS_RATE, SLOWLORIS_BENCH_WARM, STARTS.
+# Every process it starts (servers, HAProxy, loadgen, attackers) is stopped on exit. Ports are picked free, in
+# 21000-29999 (below the ephemeral range, so 10,000 client connections cannot take them). Traffic stays on 127.0.0.1.
+set -u
+set -o pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+refs=${SOCKEYE_BENCH_REFS:-$repo/../shared/bench}
+bin=${SOCKEYE_BENCH_BIN:-${BENCH_BIN:-/tmp/sockeye-bench}}
+JAVA=${JAVA:-java}
+jar=${SOCKEYE_JAR:-$repo/target/sockeye-0.1.0.jar}
+java25=${JAVA25:-} major25=
+quick=0 out= only=single,startup,scaling,relay,slowloris servers=epoll,netty,asyncio,sockeye,sockeye25
+command_line="bench/compare.sh $*"
+
+usage() { sed -n '2,/^set -u/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+  case $1 in
+    --quick) quick=1 ;;
+    --only) only=$2; shift ;;
+    --servers) servers=$2; shift ;;
+    --jar) jar=$2; shift ;;
+    --java25) java25=$2; shift ;;
+    --out) out=$2; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
 done
+if [ -z "$java25" ]; then
+  for home in "${JAVA_HOME_25:-}" "${JAVA25_HOME:-}"; do
+    [ -n "$home" ] && [ -x "$home/bin/java" ] && { java25=$home/bin/java; break; }
+  done
+fi
+if [ $quick = 1 ]; then
+  WARM=${WARM:-2} SECS=${SECS:-3} BIG_CONNS=${BIG_CONNS:-2000} ROUNDS=${ROUNDS:-1} SLOWLORIS_WARMUP=${SLOWLORIS_WARMUP:-3}
+  SLOWLORIS_BENCH_WARM=${SLOWLORIS_BENCH_WARM:-2} STARTS=${STARTS:-1}
+else
+  WARM=${WARM:-5} SECS=${SECS:-10} BIG_CONNS=${BIG_CONNS:-10000} ROUNDS=${ROUNDS:-3} SLOWLORIS_WARMUP=${SLOWLORIS_WARMUP:-30}
+  SLOWLORIS_BENCH_WARM=${SLOWLORIS_BENCH_WARM:-10} STARTS=${STARTS:-3}
+fi
+SCALE_SCEN=${SCALE_SCEN:-1000:32} SLOWLORIS_RATE=${SLOWLORIS_RATE:-20000}
+ATTACKERS=1000 MESSAGE_TIMEOUT=5s
+has() { [[ ",$1," == *",$2,"* ]]; }
+
+say() { echo "[compare $(date -u +%T)] $*" >&2; }
+die() { say "$*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------------------------
+# processes: every one started is tracked and stopped on exit
+
+work=$(mktemp -d /tmp/sockeye-compare.XXXXXX)
+PIDS=() HAPROXY_PIDFILE=
+cleanup() {
+  local p
+  [ -n "$HAPROXY_PIDFILE" ] && [ -s "$HAPROXY_PIDFILE" ] && kill $(cat "$HAPROXY_PIDFILE") 2>/dev/null
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+  for p in "${PIDS[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null
+  done
+  wait 2>/dev/null
+}
+trap cleanup EXIT
+trap 'say "interrupted"; exit 130' INT TERM
+forget() { local p keep=(); for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; PIDS=("${keep[@]}"); }
+child() { # OUTPUT COMMAND...: runs COMMAND in the background and waits, so that a signal stops the run at once
+  local out=$1 p
+  shift
+  "$@" > "$out" 2>> "$work/stderr.log" &
+  p=$!
+  PIDS+=("$p")
+  wait "$p"
+  forget "$p"
+}
+stop() { # PID: SIGTERM, SIGKILL after 10 s
+  local pid=$1
+  kill "$pid" 2>/dev/null
+  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  forget "$pid"
+}
+
+TAKEN=" "
+pick_port() { # VAR: a port nobody listens on or connects from, not handed out earlier in this run
+  local used p
+  used=$(ss -Htan | awk '{n = split($4, a, ":"); print a[n]}' | sort -u)
+  for _ in $(seq 1 500); do
+    p=$((21000 + RANDOM % 9000))
+    if ! grep -qx "$p" <<< "$used" && [[ $TAKEN != *" $p "* ]]; then TAKEN+="$p "; printf -v "$1" %s "$p"; return; fi
+  done
+  die "no free port found in 21000-29999"
+}
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+SRV_PID= SRV_SECS=
+start_server() { # NAME CPUS PORT COMMAND...: sets SRV_PID and SRV_SECS (start to accepting); fails if it died
+  local name=$1 cpus=$2 port=$3 t0 now
+  shift 3
+  echo "== $(date -u +%T) taskset -c $cpus $*" >> "$work/$name.log"
+  t0=$(date +%s%N)
+  taskset -c "$cpus" "$@" >> "$work/$name.log" 2>&1 &
+  SRV_PID=$! SRV_SECS=
+  PIDS+=("$SRV_PID")
+  until listening "$port"; do
+    now=$(date +%s%N)
+    if ! kill -0 "$SRV_PID" 2>/dev/null || [ $((now - t0)) -gt 90000000000 ]; then
+      say "$name did not start on port $port; see $work/$name.log"
+      stop "$SRV_PID"
+      return 1
+    fi
+    sleep 0.01
+  done
+  now=$(date +%s%N)
+  SRV_SECS=$(awk -v d=$((now - t0)) 'BEGIN { printf "%.2f", d / 1e9 }')
+}
+rss_kib() { awk '/VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# ---------------------------------------------------------------------------------------------------------------
+# numbers
+
+declare -A D
+field() { sed -n "s/.*\<$2=\([^ ]*\).*/\1/p" <<< "$1"; }
+num() { awk -v v="$1" 'BEGIN { printf "%.0f", v }' | sed ':a;s/\B[0-9]\{3\}\>/,&/;ta'; }
+lat() { # microseconds, as read
+  awk -v u="$1" 'BEGIN { if (u == "") print "–"; else if (u < 1000) printf "%.0f us", u; else if (u < 10000) printf "%.2f ms", u / 1000;
+    else if (u < 1e6) printf "%.0f ms", u / 1000; else printf "%.2f s", u / 1e6 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print ""; else printf "%.2f", a / b }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print a[(NR + 1) / 2];
+  else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+CHECKS=()
+check() { # DESCRIPTION VALUE OP LIMIT [NOTE]: a PASS/FAIL/SKIP line; VALUE empty = not measured
+  local desc=$1 v=$2 op=$3 limit=$4 note=${5:-} verdict
+  if [ -z "$v" ]; then
+    verdict=SKIP
+  elif awk -v v="$v" -v l="$limit" -v op="$op" 'BEGIN { exit !((op == ">=") ? v >= l : v <= l) }'; then
+    verdict=PASS
+  else
+    verdict=FAIL
+  fi
+  CHECKS+=("- $verdict $desc: ${v:-not measured}${v:+x} (needs $op ${limit}x)${note:+; $note}")
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# what to run
+
+[ "$(nproc)" -ge 2 ] || die "needs two cores (server on core 0, load generator on core 1); nproc says $(nproc)"
+hard=$(ulimit -Hn)
+[ "$hard" = unlimited ] && hard=1048576
+ulimit -n "$hard" 2>/dev/null || true
+if [ "$(ulimit -n)" -lt $((BIG_CONNS + 200)) ]; then
+  BIG_CONNS=$(( $(ulimit -n) - 200 ))
+  say "open files limited to $(ulimit -n): the big run uses $BIG_CONNS connections"
+fi
+[ -d "$refs" ] || die "no reference harness at $refs (set SOCKEYE_BENCH_REFS)"
+for b in loadgen peer_epoll peer-netty.jar peer_asyncio.py; do
+  if [ ! -e "$bin/$b" ]; then
+    say "building the reference harness into $bin ($refs/build.sh)"
+    BENCH_BIN=$bin "$refs/build.sh" >&2 || die "$refs/build.sh failed"
+    break
+  fi
+done
+if [ ! -f "$jar" ]; then
+  [ "$jar" = "$repo/target/sockeye-0.1.0.jar" ] || die "no jar at $jar"
+  say "building $jar"
+  (cd "$repo" && ./mvnw -B -q package -DskipTests -Dspring-javaformat.skip=true) >&2 || die "the build failed"
+fi
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ { print $2 }'; }
+java_build() { "$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.vm.vendor/ { v = $2 } /java.runtime.version/ { r = $2 }
+  END { print v " " r }'; }
+major17=$(java_major "$JAVA")
+[ -n "$major17" ] || die "$JAVA does not run"
+if [ -n "$java25" ]; then
+  major25=$(java_major "$java25")
+  [ -n "$major25" ] || die "$java25 does not run"
+else
+  servers=$(tr , "\n" <<< "$servers" | grep -v "25$" | paste -sd, -)
+fi
+# the per-listener io-threads property is new: a jar without it refuses it (unknown sockeye.* keys stop the
+# application), so pass it only to a jar whose classes name it, and fall back once if the start still fails
+io_threads=0
+python3 - "$jar" <<'EOF' && io_threads=1
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+sys.exit(0 if any(b'ioThreads' in z.read(n) for n in z.namelist()
+                  if n.startswith('BOOT-INF/classes/') and n.endswith('.class')) else 1)
+EOF
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+awk -v l="${load_start%% *}" -v n="$(nproc)" 'BEGIN { exit !(l > n / 2) }' &&
+  say "warning: load average ${load_start%% *} on $(nproc) cores: other work shares the cores, the figures will be noisy"
+say "sections $only; servers $servers; warm-up ${WARM}s, measured ${SECS}s; logs in $work"
+
+label() {
+  case $1 in
+    epoll) echo "C epoll" ;;
+    netty) echo "Netty" ;;
+    asyncio) echo "Python asyncio" ;;
+    sockeye) echo "Sockeye nio (Java $major17)" ;;
+    sockeye25) echo "Sockeye nio (Java $major25)" ;;
+    blocking) echo "Sockeye blocking (Java $major17)" ;;
+    blocking25) echo "Sockeye blocking (Java $major25)" ;;
+    si-nio) echo "Spring Integration NIO" ;;
+    si-net) echo "Spring Integration NET" ;;
+  esac
+}
+SCMD=()
+sockeye_cmd() { # JAVA PORT [EXTRA...]: the Sockeye command in SCMD, one listener 'bench' (CRLF echo) on PORT
+  local j=$1 port=$2
+  shift 2
+  # shellcheck disable=SC2206
+  SCMD=("$j" ${SOCKEYE_JAVA_OPTS:-} -jar "$jar" --server.port=0 --sockeye.drain-timeout=1s
+    --sockeye.listeners.bench.port="$port" --sockeye.listeners.bench.max-connections=0
+    --sockeye.listeners.bench.max-connections-per-client=0 "$@")
+}
+io_arg() { [ $io_threads = 1 ] && echo "--sockeye.listeners.bench.io-threads=$1"; }
+CMD=()
+server_cmd() { # NAME PORT [LOOPS]: the command in CMD
+  local loops=${3:-1}
+  case $1 in
+    epoll) CMD=("$bin/peer_epoll" "$2") ;;
+    netty) CMD=("$JAVA" -jar "$bin/peer-netty.jar" "$2" "$loops") ;;
+    asyncio) CMD=(python3 "$bin/peer_asyncio.py" "$2") ;;
+    sockeye) sockeye_cmd "$JAVA" "$2" $(io_arg "$loops"); CMD=("${SCMD[@]}") ;;
+    sockeye25) sockeye_cmd "$java25" "$2" $(io_arg "$loops"); CMD=("${SCMD[@]}") ;;
+    blocking) sockeye_cmd "$JAVA" "$2" --sockeye.listeners.bench.io=blocking; CMD=("${SCMD[@]}") ;;
+    blocking25) sockeye_cmd "$java25" "$2" --sockeye.listeners.bench.io=blocking; CMD=("${SCMD[@]}") ;;
+    si-nio|si-net) CMD=("$JAVA" -jar "$bin/peer-si.jar" --server.port="$2") ;;  # management port; echo on 7005/7006
+    launcher) CMD=("$repo/bin/sockeye" --server.port=0 --sockeye.listeners.bench.port="$2") ;;
+  esac
+}
+echo_port() { # NAME PORT: the port the server echoes on (peer-si.jar has fixed ones; PORT is its management port)
+  case $1 in si-nio) echo 7005 ;; si-net) echo 7006 ;; *) echo "$2" ;; esac
+}
+start_named() { # NAME CPUS PORT [LOOPS]: start_server, retrying a Sockeye start once without io-threads
+  server_cmd "$1" "$3" "${4:-1}"
+  start_server "$1" "$2" "$(echo_port "$1" "$3")" "${CMD[@]}" && return 0
+  if [[ $1 == sockeye* ]] && [ $io_threads = 1 ] && grep -q 'io-threads' "$work/$1.log"; then
+    say "this jar refuses io-threads: measuring without it"
+    io_threads=0
+    server_cmd "$1" "$3" "${4:-1}"
+    start_server "$1" "$2" "$3" "${CMD[@]}"
+  else
+    return 1
+  fi
+}
+
+LOADGEN_ERRORS=()
+load() { # KEY PORT CONNS SIZE SERVER_PID: loadgen on core 1; D[KEY.rps|p99|p999|rss|ok]
+  local key=$1 port=$2 conns=$3 size=$4 pid=$5 line sampler mism errs closed
+  ( max=0; while kill -0 "$pid" 2>/dev/null; do r=$(rss_kib "$pid"); [ "${r:-0}" -gt $max ] && max=$r && echo $max > "$work/rss.$key"
+    sleep 0.5; done ) &
+  sampler=$!
+  PIDS+=("$sampler")
+  child "$work/loadgen.last" timeout $((WARM + SECS + 180)) taskset -c 1 "$bin/loadgen" 127.0.0.1 "$port" "$conns" "$SECS" \
+    "$size" 1 crlf "$WARM"
+  line=$(tail -1 "$work/loadgen.last")
+  stop "$sampler"
+  echo "$key: $line" >> "$work/loadgen.out"
+  D[$key.rss]=$(cat "$work/rss.$key" 2>/dev/null)
+  if [[ $line != conns=* ]]; then
+    say "  $key: loadgen failed (see $work/stderr.log)"
+    D[$key.ok]=0
+    LOADGEN_ERRORS+=("$key: loadgen failed")
+    return
+  fi
+  D[$key.rps]=$(field "$line" rps) D[$key.p99]=$(field "$line" p99_us) D[$key.p999]=$(field "$line" p999_us)
+  mism=$(field "$line" mismatches) errs=$(field "$line" errors) closed=$(field "$line" closed)
+  if [ "$mism$errs$closed" = 000 ] && [ "${D[$key.rps]}" != 0 ]; then D[$key.ok]=1; else
+    D[$key.ok]=0
+    D[$key.err]="mismatches $mism, errors $errs, closed $closed$([ "${D[$key.rps]}" = 0 ] && echo ", no reply")"
+    LOADGEN_ERRORS+=("$key: ${D[$key.err]}")
+  fi
+  say "  $key: $(num "${D[$key.rps]}") req/s, p99 $(lat "${D[$key.p99]}"), p99.9 $(lat "${D[$key.p999]}"), ${D[$key.err]:-no errors}"
+  sleep 1
+}
+cell() { # KEY [p99|p999]: "83,919 (1.02 ms)"
+  local k=$1 p=${2:-p99}
+  if [ -z "${D[$k.ok]:-}" ]; then echo "–"; return; fi
+  if [ -z "${D[$k.rps]:-}" ]; then echo "failed"; return; fi
+  echo "$(num "${D[$k.rps]}") ($(lat "${D[$k.$p]}"))${D[$k.err]:+ **${D[$k.err]}**}"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# sections
+
+SCENARIOS=("50:32" "1000:32" "50:1024" "$BIG_CONNS:32")
+section_single() {
+  local s port sc
+  for s in ${servers//,/ }; do
+    [ "$s" = launcher ] && continue
+    pick_port port
+    say "single core: $(label "$s") on port $port"
+    start_named "$s" 0 "$port" 1 || { D[single.$s.failed]=1; continue; }
+    D[single.$s.listen]=$SRV_SECS
+    sleep 1
+    D[single.$s.idle]=$(rss_kib "$SRV_PID")
+    for sc in "${SCENARIOS[@]}"; do
+      load "single.$s.$sc" "$(echo_port "$s" "$port")" "${sc%%:*}" "${sc##*:}" "$SRV_PID"
+    done
+    stop "$SRV_PID"
+  done
+}
+
+section_startup() {
+  local s port times n
+  local list=${servers//,/ }
+  [ -x "$repo/bin/sockeye" ] && list+=" launcher"
+  for s in $list; do
+    times=()
+    for n in $(seq 1 "$STARTS"); do
+      pick_port port
+      start_named "$s" 0,1 "$port" 1 || break
+      times+=("$SRV_SECS")
+      stop "$SRV_PID"
+    done
+    D[startup.$s]=$(median "${times[@]}")
+    say "to listening on two cores: $s ${D[startup.$s]:-failed} s (${times[*]})"
+  done
+}
+
+section_scaling() {
+  local conns=${SCALE_SCEN%%:*} size=${SCALE_SCEN##*:} s loops port
+  for s in netty sockeye; do
+    if [ "$s" = sockeye ] && [ $io_threads = 0 ]; then
+      say "scaling: this jar has no io-threads property: Sockeye's gain not measured"
+      D[scaling.sockeye.unsupported]=1
+      continue
+    fi
+    for loops in 1 2; do
+      pick_port port
+      say "two cores: $s, $loops loop(s), port $port"
+      start_named "$s" 0,1 "$port" "$loops" || continue
+      [ "$s" = sockeye ] && [ $io_threads = 0 ] && { D[scaling.sockeye.unsupported]=1; stop "$SRV_PID"; break; }
+      load "scaling.$s.$loops" "$port" "$conns" "$size" "$SRV_PID"
+      stop "$SRV_PID"
+    done
+    D[scaling.$s.gain]=$(ratio "${D[scaling.$s.2.rps]:-}" "${D[scaling.$s.1.rps]:-}")
+  done
+}
+
+section_relay() {
+  local echo_port hport rport epid s j cfg=$work/haproxy.cfg
+  pick_port echo_port
+  say "relay: C echo on core 1, port $echo_port"
+  start_server relay-echo 1 "$echo_port" "$bin/peer_epoll" "$echo_port" || return
+  epid=$SRV_PID
+  pick_port hport
+  printf 'global\n  nbthread 1\n  maxconn 1000\ndefaults\n  mode tcp\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\nlisten r\n  bind 127.0.0.1:%s\n  server e 127.0.0.1:%s\n' \
+    "$hport" "$echo_port" > "$cfg"
+  HAPROXY_PIDFILE=$work/haproxy.pid
+  say "relay: HAProxy on core 0, port $hport"
+  if taskset -c 0 haproxy -f "$cfg" -D -p "$HAPROXY_PIDFILE" >> "$work/haproxy.log" 2>&1; then
+    for _ in $(seq 1 300); do listening "$hport" && break; sleep 0.01; done
+    load relay.haproxy "$hport" 50 32 "$(cat "$HAPROXY_PIDFILE")"
+    kill "$(cat "$HAPROXY_PIDFILE")" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$(cat "$HAPROXY_PIDFILE")" 2>/dev/null || break; sleep 0.1; done
+    HAPROXY_PIDFILE=
+  else
+    say "HAProxy did not start; see $work/haproxy.log"
+  fi
+  D[relay.haproxy.version]=$(haproxy -v 2>/dev/null | head -1 | awk '{ print $3 }')
+  for s in sockeye sockeye25; do
+    [ "$s" = sockeye25 ] && [ -z "$java25" ] && continue
+    j=$JAVA; [ "$s" = sockeye25 ] && j=$java25
+    pick_port rport
+    say "relay: $(label "$s") on core 0, port $rport"
+    sockeye_cmd "$j" "$rport" --sockeye.listeners.bench.service=relay \
+      --sockeye.listeners.bench.relay.upstreams="127.0.0.1:$echo_port"
+    start_server "relay-$s" 0 "$rport" "${SCMD[@]}" || continue
+    load "relay.$s" "$rport" 50 32 "$SRV_PID"
+    stop "$SRV_PID"
+  done
+  stop "$epid"
+}
+
+bench_json() { # PORT SECONDS WARMUP FILE: the jar's bench, open loop, on core 1
+  child "$work/bench.last" taskset -c 1 "$JAVA" -jar "$jar" bench --port "$1" --connections 50 --rate "$SLOWLORIS_RATE" \
+    --duration "${2}s" --warmup "${3}s" --connect-timeout 30s --json "$4"
+  cat "$work/bench.last" >> "$work/bench.out"
+}
+json() { python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+for k in sys.argv[2:]:
+    d = d.get(k) if isinstance(d, dict) else None
+print("" if d is None else d)' "$@" 2>/dev/null; }
+section_slowloris() {
+  local attacker=$work/slowloris s port round with f a apid without withs closed
+  gcc -O2 -o "$attacker" "$repo/bench/slowloris.c" || { say "cannot build bench/slowloris.c"; return; }
+  attack() { # PORT SECONDS OUTPUT
+    taskset -c 1 "$attacker" 127.0.0.1 "$1" "$ATTACKERS" "$2" 1000 spread > "$3" 2>> "$work/slowloris.err" &
+    apid=$!
+    PIDS+=("$apid")
+  }
+  for s in sockeye epoll; do
+    pick_port port
+    say "slowloris: $s on port $port; unmeasured attack and load for ${SLOWLORIS_WARMUP}s"
+    if [ "$s" = sockeye ]; then
+      sockeye_cmd "$JAVA" "$port" --sockeye.listeners.bench.message-timeout=$MESSAGE_TIMEOUT
+      start_server slowloris-sockeye 0 "$port" "${SCMD[@]}" || continue
+    else
+      start_server slowloris-epoll 0 "$port" "$bin/peer_epoll" "$port" || continue
+    fi
+    # a server in service has compiled its accept, read and close paths: warm them up under attack first
+    attack "$port" $((SLOWLORIS_WARMUP + 4)) /dev/null
+    bench_json "$port" "$SLOWLORIS_WARMUP" 1 "$work/warm.json"
+    wait "$apid" 2>/dev/null; forget "$apid"
+    without=() withs=() closed=()
+    for round in $(seq 1 "$ROUNDS"); do
+      for with in 0 1; do
+        f=$work/slowloris.$s.$round.$with.json
+        rm -f "$f"
+        if [ $with = 1 ]; then
+          # the attack outlasts the bench (its JVM's start, warm-up and run): the attackers' exit is not measured
+          attack "$port" $((2 + 2 + SLOWLORIS_BENCH_WARM + SECS + 3)) "$work/attack.$s.$round.json"
+          sleep 2
+        fi
+        bench_json "$port" "$SECS" "$SLOWLORIS_BENCH_WARM" "$f"
+        a=$(json "$f" latencyMicros p99)
+        if [ "$(json "$f" requests)" = 0 ] || [ -z "$a" ]; then
+          a=  # measured nothing (the server was too far behind, or bench failed): left out of the medians
+          D[slowloris.$s.errors]="${D[slowloris.$s.errors]:-}${D[slowloris.$s.errors]:+, }round $round $([ $with = 1 ] && echo with || echo without): no reply measured"
+        elif [ "$(json "$f" errors)" != 0 ]; then
+          D[slowloris.$s.errors]="${D[slowloris.$s.errors]:-}${D[slowloris.$s.errors]:+, }round $round $([ $with = 1 ] && echo with || echo without): bench errors $(json "$f" errors)"
+        fi
+        if [ $with = 1 ]; then
+          wait "$apid" 2>/dev/null; forget "$apid"
+          closed+=("$(json "$work/attack.$s.$round.json" closed)")
+          [ -n "$a" ] && withs+=("$a")
+          sleep 2
+        else
+          [ -n "$a" ] && without+=("$a")
+        fi
+        say "  round $round $( [ $with = 1 ] && echo with || echo without) attackers: $(num "$(json "$f" requestsPerSecond)") req/s, p99 $(lat "$a")$([ $with = 1 ] && echo ", attackers closed ${closed[-1]:-?}")"
+      done
+    done
+    stop "$SRV_PID"
+    D[slowloris.$s.without]=$(median "${without[@]}")
+    D[slowloris.$s.with]=$(median "${withs[@]}")
+    D[slowloris.$s.ratio]=$(ratio "${D[slowloris.$s.with]}" "${D[slowloris.$s.without]}")
+    D[slowloris.$s.closed]=${closed[*]}
+  done
+}
+
+for section in single startup scaling relay slowloris; do
+  has "$only" "$section" && "section_$section"
+done
+
+# ---------------------------------------------------------------------------------------------------------------
+# the report
+
+report() {
+  local s sc k cols=() big
+  big=$(num "$BIG_CONNS")
+  for s in ${servers//,/ }; do [ "$s" != launcher ] && cols+=("$s"); done
+  echo "<!-- bench/compare.sh output: begin -->"
+  if has "$only" single || has "$only" startup; then
+    echo "### One core each"
+    echo
+    echo "Server pinned to core 0, loadgen (../shared/bench) on core 1; 32 B CRLF echo, depth 1, ${SECS} s measured after a ${WARM} s warm-up; req/s (p99)."
+    echo
+    printf '| |'; for s in "${cols[@]}"; do printf ' %s |' "$(label "$s")"; done; echo
+    printf '|---|'; for s in "${cols[@]}"; do printf -- '---|'; done; echo
+    row() { local title=$1 fn=$2; printf '| %s |' "$title"; for s in "${cols[@]}"; do printf ' %s |' "$($fn "$s")"; done; echo; }
+    c50() { cell "single.$1.50:32"; }
+    c1k() { cell "single.$1.1000:32"; }
+    ckib() { cell "single.$1.50:1024"; }
+    cbig() { cell "single.$1.$BIG_CONNS:32" p999 | sed 's/(/(p99.9 /'; }
+    rbig() { local r=${D[single.$1.$BIG_CONNS:32.rss]:-}; [ -n "$r" ] && echo "$((r / 1024)) MiB" || echo "–"; }
+    tl() { echo "${D[single.$1.listen]:-–}${D[single.$1.listen]:+ s} / ${D[startup.$1]:-–}${D[startup.$1]:+ s}"; }
+    idle() { local r=${D[single.$1.idle]:-}; [ -n "$r" ] && echo "$((r / 1024)) MiB" || echo "–"; }
+    row "50 conns" c50
+    row "1,000 conns" c1k
+    row "50 x 1 KiB" ckib
+    row "$big conns, req/s (p99.9)" cbig
+    row "RSS at $big conns (peak)" rbig
+    row "to listening, pinned / 2 cores" tl
+    row "idle RSS" idle
+    echo
+    if [ -n "${D[startup.launcher]:-}" ]; then
+      echo "bin/sockeye to listening on two cores: ${D[startup.launcher]} s (java -jar: ${D[startup.sockeye]:-–} s)."
+      echo
+    elif has "$only" startup; then
+      echo "bin/sockeye: $([ -x "$repo/bin/sockeye" ] && echo "did not start" || echo "not in this checkout, not measured")."
+    fi
+    has "$only" startup && echo
+    if [ "$STARTS" -gt 1 ] && has "$only" startup; then
+      echo "Two-core times are medians of $STARTS starts (taskset -c 0,1); pinned times are one start."
+      echo
+    fi
+  fi
+  if has "$only" scaling; then
+    echo "### Two cores: one event loop against two"
+    echo
+    echo "Server allowed both cores (taskset -c 0,1), loadgen on core 1; $(num "${SCALE_SCEN%%:*}") connections, ${SCALE_SCEN##*:} B; req/s (p99)."
+    echo
+    echo "| | 1 loop | 2 loops | gain |"
+    echo "|---|---|---|---|"
+    echo "| Netty (peer-netty.jar PORT 1 / 2) | $(cell scaling.netty.1) | $(cell scaling.netty.2) | ${D[scaling.netty.gain]:-–}${D[scaling.netty.gain]:+x} |"
+    if [ -n "${D[scaling.sockeye.unsupported]:-}" ]; then
+      echo "| $(label sockeye) (io-threads=1 / 2) | not measured: this jar has no io-threads | | |"
+    else
+      echo "| $(label sockeye) (io-threads=1 / 2) | $(cell scaling.sockeye.1) | $(cell scaling.sockeye.2) | ${D[scaling.sockeye.gain]:-–}${D[scaling.sockeye.gain]:+x} |"
+    fi
+    echo
+  fi
+  if has "$only" relay; then
+    echo "### Relay in front of the C echo"
+    echo
+    echo "C echo (peer_epoll) and loadgen on core 1, the relay on core 0; 50 connections, 32 B; req/s (p99)."
+    echo
+    echo "| relay | req/s (p99) | against HAProxy |"
+    echo "|---|---|---|"
+    echo "| HAProxy ${D[relay.haproxy.version]:-} (tcp mode, nbthread 1) | $(cell relay.haproxy) | 1 |"
+    for s in sockeye sockeye25; do
+      [ "$s" = sockeye25 ] && [ -z "$java25" ] && continue
+      k=$(ratio "${D[relay.$s.rps]:-}" "${D[relay.haproxy.rps]:-}")
+      echo "| $(label "$s" | sed 's/ nio/ relay/') | $(cell "relay.$s") | ${k:-–}${k:+x req/s, }$(ratio "${D[relay.$s.p99]:-}" "${D[relay.haproxy.p99]:-}")${k:+x p99} |"
+    done
+    echo
+  fi
+  if has "$only" slowloris; then
+    echo "### Under $(num $ATTACKERS) slowloris clients"
+    echo
+    echo "bench (the jar's, open loop, $(num "$SLOWLORIS_RATE") req/s over 50 connections, ${SECS} s after ${SLOWLORIS_BENCH_WARM} s) and the attackers (bench/slowloris.c: a byte a second, no delimiter, reconnecting) on core 1, the server on core 0; after ${SLOWLORIS_WARMUP} s of unmeasured attack; medians of $ROUNDS round(s). Sockeye: message-timeout $MESSAGE_TIMEOUT; the C echo closes no attacker."
+    echo
+    echo "| server | p99 without | p99 with | with / without | attackers closed per round |"
+    echo "|---|---|---|---|---|"
+    for s in sockeye epoll; do
+      echo "| $(label "$s" | sed 's/ nio//') | $(lat "${D[slowloris.$s.without]:-}") | $(lat "${D[slowloris.$s.with]:-}") | ${D[slowloris.$s.ratio]:-–}${D[slowloris.$s.ratio]:+x} | ${D[slowloris.$s.closed]:-–}${D[slowloris.$s.errors]:+; **${D[slowloris.$s.errors]}**} |"
+    done
+    echo
+  fi
+
+  echo "### Checks"
+  echo
+  if has "$only" single; then
+    for s in sockeye sockeye25; do
+      [[ ",$servers," == *",$s,"* ]] || continue
+      local L n1 n2 n3 worst
+      L=$(label "$s")
+      check "$L: req/s at 50 conns / Netty's" "$(ratio "${D[single.$s.50:32.rps]:-}" "${D[single.netty.50:32.rps]:-}")" ">=" 0.8
+      check "$L: req/s at 1,000 conns / Netty's" "$(ratio "${D[single.$s.1000:32.rps]:-}" "${D[single.netty.1000:32.rps]:-}")" ">=" 0.8
+      check "$L: req/s at 50 x 1 KiB / Netty's" "$(ratio "${D[single.$s.50:1024.rps]:-}" "${D[single.netty.50:1024.rps]:-}")" ">=" 1
+      n1=$(ratio "${D[single.$s.50:32.p99]:-}" "${D[single.netty.50:32.p99]:-}")
+      n2=$(ratio "${D[single.$s.1000:32.p99]:-}" "${D[single.netty.1000:32.p99]:-}")
+      n3=$(ratio "${D[single.$s.50:1024.p99]:-}" "${D[single.netty.50:1024.p99]:-}")
+      worst=
+      [ -n "$n1" ] && [ -n "$n2" ] && [ -n "$n3" ] && worst=$(printf '%s\n' "$n1" "$n2" "$n3" | sort -g | tail -1)
+      check "$L: p99 / Netty's, worst of 50, 1,000 and 50 x 1 KiB" "$worst" "<=" 2 "${n1:-–}x, ${n2:-–}x, ${n3:-–}x"
+      k="single.$s.$BIG_CONNS:32"
+      if [ -n "${D[$k.ok]:-}" ]; then
+        CHECKS+=("- $([ "${D[$k.ok]}" = 1 ] && echo PASS || echo FAIL) $L: 0 errors at $big connections${D[$k.err]:+ (${D[$k.err]})}$([ -z "${D[$k.rps]:-}" ] && echo " (loadgen failed)")")
+      else
+        CHECKS+=("- SKIP $L: 0 errors at $big connections: not measured")
+      fi
+      check "$L: p99.9 at $big conns / Netty's" "$(ratio "${D[$k.p999]:-}" "${D[single.netty.$BIG_CONNS:32.p999]:-}")" "<=" 2
+      check "$L: RSS at $big conns / Netty's" "$(ratio "${D[$k.rss]:-}" "${D[single.netty.$BIG_CONNS:32.rss]:-}")" "<=" 1.5
+    done
+  fi
+  if has "$only" scaling; then
+    check "Two cores: Sockeye's gain from 1 to 2 loops / Netty's" "$(ratio "${D[scaling.sockeye.gain]:-}" "${D[scaling.netty.gain]:-}")" ">=" 0.8 \
+      "$([ -n "${D[scaling.sockeye.unsupported]:-}" ] && echo "this jar has no io-threads" || echo "gains ${D[scaling.sockeye.gain]:-–}x and ${D[scaling.netty.gain]:-–}x")"
+  fi
+  if has "$only" relay; then
+    for s in sockeye sockeye25; do
+      [ "$s" = sockeye25 ] && [ -z "$java25" ] && continue
+      check "Relay, $(label "$s"): req/s / HAProxy's" "$(ratio "${D[relay.$s.rps]:-}" "${D[relay.haproxy.rps]:-}")" ">=" 0.5
+      check "Relay, $(label "$s"): p99 / HAProxy's" "$(ratio "${D[relay.$s.p99]:-}" "${D[relay.haproxy.p99]:-}")" "<=" 3
+    done
+  fi
+  if has "$only" slowloris; then
+    check "Slowloris: Sockeye's p99 ratio (with / without) / the C echo's" \
+      "$(ratio "${D[slowloris.sockeye.ratio]:-}" "${D[slowloris.epoll.ratio]:-}")" "<=" 1.5 \
+      "Sockeye ${D[slowloris.sockeye.ratio]:-–}x, C echo ${D[slowloris.epoll.ratio]:-–}x"
+  fi
+  if [ ${#LOADGEN_ERRORS[@]} -eq 0 ]; then
+    CHECKS+=("- PASS every loadgen run: 0 mismatches, 0 errors, 0 lost connections")
+  else
+    CHECKS+=("- FAIL loadgen runs with errors: $(IFS=';'; echo "${LOADGEN_ERRORS[*]}")")
+  fi
+  printf '%s\n' "${CHECKS[@]}"
+  echo
+  echo "### Stamp"
+  echo
+  echo "- Commit: $(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- src pom.xml 2>/dev/null || echo ' with local changes to src or pom.xml') ($(git -C "$repo" log -1 --format=%s)); jar $(basename "$jar"), built $(date -u -r "$jar" '+%Y-%m-%d %H:%M UTC')"
+  echo "- Date: $started to $(date -u '+%H:%M UTC'); load average $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+  echo "- Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r)"
+  echo "- JVMs: $JAVA: $(java_build "$JAVA") (Netty, bench, Sockeye Java $major17)${java25:+; $java25: $(java_build "$java25")}${SOCKEYE_JAVA_OPTS:+; Sockeye JVM options: $SOCKEYE_JAVA_OPTS}"
+  echo "- Command: \`$command_line\`$([ $quick = 1 ] && echo " (quick: figures for checking the script only)")"
+  echo "<!-- bench/compare.sh output: end -->"
+}
+if [ -n "$out" ]; then report | tee "$out"; else report; fi
+say "done; logs in $work"
