@@ -25,7 +25,9 @@ import dev.sockeye.service.EventLoop;
  */
 final class LoopPool {
 
-	/** Fires reply and connect timeouts, which then run on the loop. */
+	/**
+	 * Fires the pools' timeout sweeps and connect timeouts, which then run on the loop.
+	 */
 	private static final ScheduledThreadPoolExecutor TIMER = timer();
 
 	final EventLoop loop;
@@ -40,6 +42,8 @@ final class LoopPool {
 
 	private final long replyTimeoutMillis;
 
+	private final long replyTimeoutNanos;
+
 	private final long connectTimeoutMillis;
 
 	/** Connected and without a request; the last one back is used first. */
@@ -47,6 +51,16 @@ final class LoopPool {
 
 	/** Requests waiting for a connection, oldest first. */
 	private final ArrayDeque<LoopExchange> waiting = new ArrayDeque<>();
+
+	/**
+	 * Requests not known to be answered, oldest first, hence also by deadline: all have
+	 * the same timeout. One timer per pool rather than one per request, which cost a lock
+	 * and a heap insert and removal in a shared timer for every request.
+	 */
+	private final ArrayDeque<LoopExchange> deadlines = new ArrayDeque<>();
+
+	/** A sweep of {@link #deadlines} is scheduled. */
+	private boolean sweepScheduled;
 
 	/** Every open connection, for {@link #closeAll} from another thread. */
 	private final Set<LoopConnection> open = ConcurrentHashMap.newKeySet();
@@ -62,6 +76,7 @@ final class LoopPool {
 		this.metrics = metrics;
 		this.poolSize = settings.poolSize();
 		this.replyTimeoutMillis = settings.replyTimeout().toMillis();
+		this.replyTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(this.replyTimeoutMillis);
 		this.connectTimeoutMillis = settings.connectTimeout().toMillis();
 	}
 
@@ -81,7 +96,15 @@ final class LoopPool {
 		catch (FramingException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		exchange.timer = schedule(() -> timedOut(exchange), this.replyTimeoutMillis);
+		exchange.deadline = System.nanoTime() + this.replyTimeoutNanos;
+		LoopExchange oldest;
+		while ((oldest = this.deadlines.peekFirst()) != null && oldest.reply.isDone()) {
+			this.deadlines.pollFirst();
+		}
+		this.deadlines.addLast(exchange);
+		if (!this.sweepScheduled) {
+			sweepIn(this.replyTimeoutNanos);
+		}
 		LoopConnection connection = this.idle.pollFirst();
 		if (connection != null) {
 			connection.send(exchange);
@@ -101,6 +124,34 @@ final class LoopPool {
 		return TIMER.schedule(() -> this.loop.execute(task), millis, TimeUnit.MILLISECONDS);
 	}
 
+	private void sweepIn(long nanos) {
+		this.sweepScheduled = true;
+		TIMER.schedule(() -> this.loop.execute(this::sweep), nanos, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Times out the requests past their deadline; on the loop. Each is taken off the
+	 * queue before it fails, since failing it may send the client's next request, which
+	 * joins the queue.
+	 */
+	private void sweep() {
+		this.sweepScheduled = false;
+		long now = System.nanoTime();
+		LoopExchange oldest;
+		while ((oldest = this.deadlines.peekFirst()) != null) {
+			if (!oldest.reply.isDone() && oldest.deadline - now > 0) {
+				if (!this.sweepScheduled) {
+					sweepIn(oldest.deadline - now);
+				}
+				return;
+			}
+			this.deadlines.pollFirst();
+			if (!oldest.reply.isDone()) {
+				timedOut(oldest);
+			}
+		}
+	}
+
 	long connectTimeoutMillis() {
 		return this.connectTimeoutMillis;
 	}
@@ -110,9 +161,6 @@ final class LoopPool {
 	 * late reply cannot answer another request.
 	 */
 	private void timedOut(LoopExchange exchange) {
-		if (exchange.reply.isDone()) {
-			return;
-		}
 		exchange.reply.completeExceptionally(new TimeoutException("no reply within " + this.replyTimeoutMillis + " ms"
 				+ ((exchange.connection == null) ? ", waiting for a connection" : "")));
 		if (exchange.connection != null) {
@@ -188,19 +236,18 @@ final class LoopPool {
 		/** The connection it went out on; null while it waits. */
 		LoopConnection connection;
 
-		ScheduledFuture<?> timer;
+		/** When it times out, in {@link System#nanoTime()} terms. */
+		long deadline;
 
 		LoopExchange(byte[] frame) {
 			this.frame = frame;
 		}
 
 		void complete(byte[] payload) {
-			this.timer.cancel(false);
 			this.reply.complete(payload);
 		}
 
 		void fail(Throwable failure) {
-			this.timer.cancel(false);
 			this.reply.completeExceptionally(failure);
 		}
 
