@@ -19,7 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * up gets each request
  * @param framing how requests and replies are framed towards the upstreams; the
  * listener's framing when unset
- * @param poolSize the most connections kept open to each upstream
+ * @param poolSize the most connections kept open to each upstream, per event loop for
+ * plain upstreams on nio listeners
  * @param connectTimeout how long to wait for a connection to an upstream (whole seconds,
  * at least 1s)
  * @param replyTimeout how long to wait for an upstream's reply before the client gets the

@@ -26,9 +26,10 @@ import org.springframework.integration.dsl.context.IntegrationFlowContext;
 
 /**
  * The built-in {@code relay} service: forwards each request to the first available
- * upstream through a Spring Integration outbound gateway in async mode with a connection
- * pool, and completes with that upstream's reply, with no thread waiting for it. An
- * upstream that refuses or drops the connection before replying is skipped and the
+ * upstream, on the listener's own event loop for plain upstreams, else through a Spring
+ * Integration outbound gateway in async mode with a connection pool (see
+ * {@link Upstream}), and completes with that upstream's reply, with no thread waiting for
+ * it. An upstream that refuses or drops the connection before replying is skipped and the
  * request goes to the next one (so a request may reach two upstreams when the first fails
  * mid-way: at-least-once); an upstream that takes the request and does not answer in time
  * is not retried elsewhere, and the client gets the error reply (or its connection is

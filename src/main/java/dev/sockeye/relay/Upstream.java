@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import dev.sockeye.client.ClientConnections;
 import dev.sockeye.framing.FrameCodec;
 import dev.sockeye.metrics.ClientMetrics;
 import dev.sockeye.metrics.ClientMetrics.Outcome;
+import dev.sockeye.service.EventLoop;
 import dev.sockeye.service.FixedHeaders;
 import dev.sockeye.service.Peer;
 import dev.sockeye.tls.ClientTls;
@@ -38,7 +40,9 @@ import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.support.GenericMessage;
 
 /**
- * One upstream server of a relay: a pool of connections
+ * One upstream server of a relay. Called on a listener's event loop, a plain upstream is
+ * served there, on non-blocking connections of that loop ({@link LoopPool}): no thread
+ * hop. Otherwise (TLS, send-proxy, no loop): a pool of connections
  * ({@link CachingClientConnectionFactory}) behind a Spring Integration outbound gateway
  * in async mode, its meters, and whether it is up. A request is sent on the calling
  * thread and its reply completes a future on the connection's reader thread: no thread
@@ -100,6 +104,25 @@ final class Upstream {
 	/** How many more requests may be out now. */
 	private int free;
 
+	/**
+	 * The upstream's resolved address, for connections on the listener's event loops;
+	 * null when those are not used (TLS, send-proxy, an address that did not resolve).
+	 */
+	private volatile InetSocketAddress direct;
+
+	/** This upstream's connections on each event loop that has used it. */
+	private final Map<EventLoop, LoopPool> loopPools = new ConcurrentHashMap<>();
+
+	private final FrameCodec codec;
+
+	private final String host;
+
+	private final int port;
+
+	private final boolean tls;
+
+	private final RelayProperties settings;
+
 	private volatile MessageChannel gateway;
 
 	private IntegrationFlowRegistration registration;
@@ -112,9 +135,14 @@ final class Upstream {
 			ClientTls tls) {
 		int colon = address.lastIndexOf(':');
 		this.name = address;
+		this.codec = codec;
+		this.settings = settings;
 		this.beanName = "sockeye." + listener + ".upstream." + address;
 		String host = address.substring(0, colon).replace("[", "").replace("]", "");
 		int port = Integer.parseInt(address.substring(colon + 1));
+		this.host = host;
+		this.port = port;
+		this.tls = tls != null;
 		this.metrics = metrics;
 		this.retryInterval = settings.retryInterval();
 		this.replyTimeoutMillis = settings.replyTimeout().toMillis();
@@ -158,6 +186,10 @@ final class Upstream {
 	}
 
 	void start(IntegrationFlowContext flows) {
+		if (this.pool != null && !this.tls) {
+			// resolved once here, never on an event loop, where a lookup would block it
+			this.direct = resolve(this.host, this.port);
+		}
 		// no remote timeout on the gateway: its async timer is never cancelled and would
 		// hold every request for the whole timeout; the exchange times out itself
 		IntegrationFlowRegistrationBuilder builder = flows
@@ -172,6 +204,8 @@ final class Upstream {
 	}
 
 	void stop(IntegrationFlowContext flows) {
+		this.direct = null;
+		this.loopPools.values().forEach(LoopPool::closeAll);
 		if (this.registration != null) {
 			flows.remove(this.registration.getId());
 			this.registration = null;
@@ -205,6 +239,15 @@ final class Upstream {
 	 * time (waiting for a free connection included)
 	 */
 	CompletableFuture<byte[]> exchange(byte[] request, Peer peer) {
+		InetSocketAddress address = this.direct;
+		EventLoop loop = (address != null) ? EventLoop.current() : null;
+		if (loop != null) {
+			long start = System.nanoTime();
+			return this.loopPools
+				.computeIfAbsent(loop, (key) -> new LoopPool(key, address, this.codec, this.metrics, this.settings))
+				.exchange(request)
+				.handle((reply, failure) -> outcome(start, reply, failure));
+		}
 		UpstreamExchange exchange;
 		try {
 			exchange = new UpstreamExchange((self) -> message(request, peer, self), this::released);
@@ -213,7 +256,8 @@ final class Upstream {
 			return CompletableFuture.failedFuture(ex);
 		}
 		CompletableFuture<byte[]> result = exchange.reply.orTimeout(this.replyTimeoutMillis, TimeUnit.MILLISECONDS)
-			.handle((reply, failure) -> outcome(exchange, reply, failure));
+			.handle((reply, failure) -> outcome(exchange.startNanos,
+					(reply != null) ? (byte[]) reply.getPayload() : null, failure));
 		boolean now;
 		synchronized (this.waiting) {
 			now = this.free > 0;
@@ -276,12 +320,14 @@ final class Upstream {
 		}
 	}
 
-	private byte[] outcome(UpstreamExchange exchange, Message<?> reply, Throwable failure) {
-		long elapsed = System.nanoTime() - exchange.startNanos;
+	private byte[] outcome(long startNanos, byte[] reply, Throwable failure) {
+		long elapsed = System.nanoTime() - startNanos;
 		if (failure == null) {
 			this.metrics.request(Outcome.SUCCESS, elapsed);
-			this.downUntilNanos = 0;
-			return (byte[]) reply.getPayload();
+			if (this.downUntilNanos != 0) {
+				this.downUntilNanos = 0;
+			}
+			return reply;
 		}
 		Throwable ex = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
 				: failure;
@@ -297,6 +343,11 @@ final class Upstream {
 		this.lastError = rootMessage(ex);
 		this.downUntilNanos = System.nanoTime() + this.retryInterval.toNanos();
 		throw new CompletionException(new UpstreamException(this, Failure.UNAVAILABLE, this.lastError, ex));
+	}
+
+	private static InetSocketAddress resolve(String host, int port) {
+		InetSocketAddress address = new InetSocketAddress(host, port);
+		return address.isUnresolved() ? null : address;
 	}
 
 	private Message<byte[]> message(byte[] request, Peer peer, MessageChannel replies) {

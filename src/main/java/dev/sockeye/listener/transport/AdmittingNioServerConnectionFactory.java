@@ -11,6 +11,8 @@ import java.nio.channels.SocketChannel;
 import java.util.Iterator;
 import java.util.Map;
 import dev.sockeye.listener.connection.Admission;
+import dev.sockeye.service.EventLoop;
+import dev.sockeye.service.EventLoop.LoopHandler;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -38,14 +40,32 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 
 	private final boolean inline;
 
+	/** This factory's selector thread as services see it, when reads run on it. */
+	private final SelectorLoop loop;
+
 	AdmittingNioServerConnectionFactory(int port, FramedConnectionSupport connections, Admission admission,
 			ListenerExecutor executor) {
 		super(port);
 		this.connections = connections;
 		this.admission = admission;
 		this.inline = executor.isInline();
+		this.loop = this.inline ? new SelectorLoop() : null;
 		setTcpNioConnectionSupport(connections);
 		setTaskExecutor(executor);
+	}
+
+	/**
+	 * Runs the selector thread, as the current {@link EventLoop} when reads are inline.
+	 */
+	@Override
+	public void run() {
+		EventLoop.bind(this.loop);
+		try {
+			super.run();
+		}
+		finally {
+			EventLoop.bind(null);
+		}
 	}
 
 	@Override
@@ -79,7 +99,9 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 	 * thread that was about to select anyway. Otherwise Spring Integration's handling,
 	 * except that a select which selected nothing does not walk every channel: that is
 	 * every wakeup, and with thousands of idle connections the walk would run between
-	 * most reads.
+	 * most reads. Inline, the keys of a service's own channels (a relay's upstream
+	 * connections, attached a {@link LoopHandler}) go to their handler, and tasks that
+	 * other threads gave the loop run after the keys.
 	 */
 	@Override
 	protected void processNioSelections(int selectionCount, Selector selector, ServerSocketChannel server,
@@ -89,13 +111,19 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 			return;
 		}
 		long now = System.currentTimeMillis();
+		this.loop.selecting(selector);
 		harvestClosedConnections();
 		Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
 		while (keys.hasNext()) {
 			SelectionKey key = keys.next();
 			keys.remove();
 			try {
-				if (key.isReadable()) {
+				if (key.attachment() instanceof LoopHandler handler) {
+					// a service's own channel on this loop (a relay's upstream
+					// connection)
+					SelectorLoop.ready(handler, key);
+				}
+				else if (key.isReadable()) {
 					read((TcpNioConnection) key.attachment(), now);
 				}
 				else if (key.isAcceptable()) {
@@ -109,6 +137,7 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 				logger.error("Could not handle a selected key " + key + ": " + ex.getMessage(), ex);
 			}
 		}
+		this.loop.runTasks();
 	}
 
 	private static void read(TcpNioConnection connection, long now) {
