@@ -1,8 +1,5 @@
 package dev.sockeye.relay;
 
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -37,12 +34,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * off, v1 or v2; on, each request goes on a new upstream connection (no pool), since a
  * header names one client per connection
  */
-public record RelayProperties(List<String> upstreams, Framing framing, @DefaultValue("64") @Min(1) int poolSize,
-		@DefaultValue("2s") @NotNull Duration connectTimeout, @DefaultValue("10s") @NotNull Duration replyTimeout,
-		@DefaultValue("2s") @NotNull Duration retryInterval,
-		@DefaultValue("error-reply") @NotNull RelayFailure onFailure,
+public record RelayProperties(List<String> upstreams, Framing framing, @DefaultValue("64") int poolSize,
+		@DefaultValue("2s") Duration connectTimeout, @DefaultValue("10s") Duration replyTimeout,
+		@DefaultValue("2s") Duration retryInterval, @DefaultValue("error-reply") RelayFailure onFailure,
 		@DefaultValue("ERROR no upstream answered") String errorReply, String tlsBundle,
-		@DefaultValue("off") @NotNull ProxyProtocol sendProxy) {
+		@DefaultValue("off") ProxyProtocol sendProxy) {
 
 	/** No relay: the listener's service is something else. */
 	public static final RelayProperties NONE = new RelayProperties(List.of(), null, 64, Duration.ofSeconds(2),

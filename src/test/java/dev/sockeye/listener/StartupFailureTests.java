@@ -92,7 +92,7 @@ class StartupFailureTests {
 	void portOutOfRangeNamesThePropertyAndTheLimit(CapturedOutput output) {
 		assertThatException().isThrownBy(() -> run("--sockeye.listeners.a.port=70000"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains("Property: sockeye.listeners[a].port")
+			.contains("Property: sockeye.listeners.a.port")
 			.contains("70000")
 			.contains("must be less than or equal to 65535");
 		assertNoStackTrace(output);

@@ -1,11 +1,5 @@
 package dev.sockeye.listener.config;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -76,23 +70,21 @@ import org.springframework.util.unit.DataSize;
  * @param reply settings of the built-in reply service
  * @param relay settings of the built-in relay service
  */
-public record ListenerProperties(@NotNull @Min(0) @Max(65535) Integer port, String address,
-		@DefaultValue("nio") @NotNull Io io, @DefaultValue("crlf") @NotNull Framing framing, Framing replyFraming,
-		@DefaultValue("64KB") @NotNull DataSize maxMessageSize, DataSize maxReplySize,
-		@DefaultValue("4096") @Min(1) int backlog, @DefaultValue("10000") @Min(0) int maxConnections,
-		@DefaultValue("2000") @Min(0) int maxConnectionsPerClient, @DefaultValue("10m") @NotNull Duration idleTimeout,
-		@DefaultValue("30s") @NotNull Duration messageTimeout, @DefaultValue("30s") @NotNull Duration writeTimeout,
-		@DefaultValue("10s") @NotNull Duration handshakeTimeout, List<String> allow, List<String> deny,
-		@DefaultValue("off") @NotNull ProxyProtocol proxyProtocol, List<String> trustedProxies,
-		@DefaultValue("echo") @NotBlank String service, @DefaultValue("request-reply") @NotNull Mode mode,
+public record ListenerProperties(Integer port, String address, @DefaultValue("nio") Io io,
+		@DefaultValue("crlf") Framing framing, Framing replyFraming, @DefaultValue("64KB") DataSize maxMessageSize,
+		DataSize maxReplySize, @DefaultValue("4096") int backlog, @DefaultValue("10000") int maxConnections,
+		@DefaultValue("2000") int maxConnectionsPerClient, @DefaultValue("10m") Duration idleTimeout,
+		@DefaultValue("30s") Duration messageTimeout, @DefaultValue("30s") Duration writeTimeout,
+		@DefaultValue("10s") Duration handshakeTimeout, List<String> allow, List<String> deny,
+		@DefaultValue("off") ProxyProtocol proxyProtocol, List<String> trustedProxies,
+		@DefaultValue("echo") String service, @DefaultValue("request-reply") Mode mode,
 		@DefaultValue("ERROR") String errorReply, @DefaultValue("") String badInputReply,
 		@DefaultValue("false") boolean closeAfterReply, String greeting,
-		@DefaultValue("false") boolean closeAfterGreeting, @DefaultValue("0") @Min(0) int workers,
-		@Min(1) @Max(256) Integer ioThreads, @DefaultValue("false") boolean connectionLog,
-		@DefaultValue @Valid @NotNull Tls tls,
-		@DefaultValue @Valid @NotNull @NestedConfigurationProperty EchoProperties echo,
-		@DefaultValue @Valid @NotNull @NestedConfigurationProperty ReplyProperties reply,
-		@DefaultValue @Valid @NotNull @NestedConfigurationProperty RelayProperties relay) {
+		@DefaultValue("false") boolean closeAfterGreeting, @DefaultValue("0") int workers, Integer ioThreads,
+		@DefaultValue("false") boolean connectionLog, @DefaultValue Tls tls,
+		@DefaultValue @NestedConfigurationProperty EchoProperties echo,
+		@DefaultValue @NestedConfigurationProperty ReplyProperties reply,
+		@DefaultValue @NestedConfigurationProperty RelayProperties relay) {
 
 	public ListenerProperties {
 		allow = (allow != null) ? List.copyOf(allow) : List.of();
@@ -138,7 +130,7 @@ public record ListenerProperties(@NotNull @Min(0) @Max(65535) Integer port, Stri
 	 * @param clientAuth whether clients present a certificate the bundle trusts: none,
 	 * want (verified when sent) or need
 	 */
-	public record Tls(String bundle, @DefaultValue("none") @NotNull ClientAuth clientAuth) {
+	public record Tls(String bundle, @DefaultValue("none") ClientAuth clientAuth) {
 
 		static final Tls NONE = new Tls(null, ClientAuth.NONE);
 

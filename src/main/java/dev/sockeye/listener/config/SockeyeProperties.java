@@ -3,13 +3,10 @@ package dev.sockeye.listener.config;
 import java.time.Duration;
 import java.util.Map;
 
-import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
-import org.springframework.validation.annotation.Validated;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Sockeye's configuration: the TCP listeners to run. A key under {@code sockeye.} that
@@ -29,11 +26,9 @@ import org.springframework.validation.annotation.Validated;
  * own io-threads, at least one each; the available processors when unset
  */
 @ConfigurationProperties(prefix = "sockeye", ignoreUnknownFields = false)
-@Validated
-public record SockeyeProperties(@Valid Map<String, ListenerProperties> listeners,
+public record SockeyeProperties(Map<String, ListenerProperties> listeners,
 		@DefaultValue("true") boolean failOnBindError, @DefaultValue("30s") Duration drainTimeout,
-		@DefaultValue("0s") Duration drainDelay, @DefaultValue @Valid Agent agent,
-		@Min(1) @Max(1024) Integer ioThreads) {
+		@DefaultValue("0s") Duration drainDelay, @DefaultValue Agent agent, Integer ioThreads) implements Validator {
 
 	/** The name of the listener Sockeye runs when none is configured. */
 	public static final String DEFAULT_LISTENER = "echo";
@@ -45,6 +40,20 @@ public record SockeyeProperties(@Valid Map<String, ListenerProperties> listeners
 		listeners = (listeners == null || listeners.isEmpty())
 				? Map.of(DEFAULT_LISTENER, ListenerProperties.withPort(DEFAULT_PORT)) : Map.copyOf(listeners);
 		agent = (agent != null) ? agent : new Agent(null, null);
+	}
+
+	/**
+	 * Checks each property's bounds when Spring Boot binds this record (a record that is
+	 * a {@link Validator} validates itself).
+	 */
+	@Override
+	public boolean supports(Class<?> type) {
+		return SockeyeProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		SockeyePropertiesValidator.validate((SockeyeProperties) target, errors);
 	}
 
 	/**
@@ -73,7 +82,7 @@ public record SockeyeProperties(@Valid Map<String, ListenerProperties> listeners
 	 * @param port TCP port of the agent; off when unset, 0 picks a free port
 	 * @param address local address to bind the agent to; all interfaces when unset
 	 */
-	public record Agent(@Min(0) @Max(65535) Integer port, String address) {
+	public record Agent(Integer port, String address) {
 
 		/**
 		 * @return whether the agent runs

@@ -18,9 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * What the annotations cannot check, checked without an application context: properties
- * bound by Boot's own binder, services from a plain bean factory, bundles from a plain
- * registry.
+ * What the bounds of single properties cannot check, checked without an application
+ * context: properties bound by Boot's own binder, services from a plain bean factory,
+ * bundles from a plain registry.
  */
 class ListenerValidatorTests {
 
