@@ -1,6 +1,7 @@
 package dev.sockeye.actuate;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +11,8 @@ import dev.sockeye.listener.ConnectionInfo;
 import dev.sockeye.listener.Listener;
 import dev.sockeye.listener.Listeners;
 import dev.sockeye.listener.config.ListenerProperties;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -29,6 +32,10 @@ import org.springframework.boot.actuate.endpoint.web.annotation.WebEndpoint;
 @WebEndpoint(id = "tcp", defaultAccess = Access.READ_ONLY)
 public class TcpEndpoint {
 
+	private static final int DEFAULT_PAGE_SIZE = 100;
+
+	private static final int MAX_PAGE_SIZE = 1000;
+
 	private final Listeners listeners;
 
 	TcpEndpoint(Listeners listeners) {
@@ -41,18 +48,35 @@ public class TcpEndpoint {
 				this.listeners.listeners().values().stream().map(TcpEndpoint::describe).toList());
 	}
 
+	/**
+	 * A listener's open connections, all of them or one page.
+	 * @param listener the listener's name
+	 * @param sort the order: opened (the default, oldest first), client, idle (longest
+	 * idle first), received, sent, messages (most first)
+	 * @param page the page, from 0; every connection when unset
+	 * @param size connections per page (1 to 1,000; 100 when unset)
+	 * @return the connections, with how many there are in all
+	 */
 	@ReadOperation
-	public WebEndpointResponse<ConnectionsDescriptor> connections(@Selector String listener) {
+	public WebEndpointResponse<ConnectionsDescriptor> connections(@Selector String listener, @Nullable String sort,
+			@Nullable Integer page, @Nullable Integer size) {
 		Listener found = this.listeners.listeners().get(listener);
-		if (found == null) {
-			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND);
+		Comparator<ConnectionInfo> order = ConnectionOrder.of(sort);
+		if (found == null || order == null || (page != null && page < 0)
+				|| (size != null && (size < 1 || size > MAX_PAGE_SIZE))) {
+			return new WebEndpointResponse<>(
+					(found == null) ? WebEndpointResponse.STATUS_NOT_FOUND : WebEndpointResponse.STATUS_BAD_REQUEST);
 		}
-		List<ConnectionDescriptor> connections = found.connections()
-			.stream()
-			.sorted(Comparator.comparing(ConnectionInfo::openedAt))
-			.map(ConnectionDescriptor::of)
-			.toList();
-		return new WebEndpointResponse<>(new ConnectionsDescriptor(listener, connections));
+		List<ConnectionInfo> all = new ArrayList<>(found.connections());
+		all.sort(order);
+		List<ConnectionInfo> shown = all;
+		if (page != null) {
+			int pageSize = (size != null) ? size : DEFAULT_PAGE_SIZE;
+			int from = (int) Math.min((long) page * pageSize, all.size());
+			shown = all.subList(from, Math.min(from + pageSize, all.size()));
+		}
+		return new WebEndpointResponse<>(
+				new ConnectionsDescriptor(listener, all.size(), shown.stream().map(ConnectionDescriptor::of).toList()));
 	}
 
 	@DeleteOperation
@@ -100,9 +124,11 @@ public class TcpEndpoint {
 
 	/**
 	 * @param listener the listener's name
-	 * @param connections its open connections, oldest first
+	 * @param total how many connections are open
+	 * @param connections its open connections (one page of them when a page was asked
+	 * for)
 	 */
-	public record ConnectionsDescriptor(String listener, List<ConnectionDescriptor> connections) {
+	public record ConnectionsDescriptor(String listener, int total, List<ConnectionDescriptor> connections) {
 	}
 
 	/**

@@ -112,12 +112,12 @@ class TcpEndpointTests {
 	}
 
 	@Test
-	void exposesHealthInfoPrometheusAndTcpOnly() {
+	void exposesHealthInfoPrometheusTcpAndStatusOnly() {
 		List<String> links = new ArrayList<>(
 				JsonPath.<java.util.Map<String, Object>>read(actuator("").body(), "$._links").keySet());
 		assertThat(links).allMatch((link) -> link.equals("self") || link.startsWith("health") || link.equals("info")
-				|| link.equals("prometheus") || link.startsWith("tcp"));
-		assertThat(links).contains("health", "info", "prometheus", "tcp");
+				|| link.equals("prometheus") || link.startsWith("tcp") || link.equals("status"));
+		assertThat(links).contains("health", "info", "prometheus", "tcp", "status");
 		assertThat(JsonPath.<String>read(actuator("/info").body(), "$.build.version")).isEqualTo("0.1.0");
 	}
 

@@ -26,7 +26,8 @@ public final class ExternalTools {
 	 * The Debian package that installs a command, where it is not named after the
 	 * command.
 	 */
-	private static final Map<String, String> DEBIAN_PACKAGES = Map.of("promtool", "prometheus");
+	private static final Map<String, String> DEBIAN_PACKAGES = Map.of("promtool", "prometheus", "chromedriver",
+			"chromium-driver");
 
 	private ExternalTools() {
 	}
