@@ -92,8 +92,9 @@ public class StatusEndpoint {
 				properties.tls().enabled() ? properties.tls().bundle() : null, lower(properties.proxyProtocol()),
 				listener.activeConnections(), properties.maxConnections(),
 				count(TcpMeterNames.CONNECTIONS_OPENED, name),
-				tagged(TcpMeterNames.CONNECTIONS_REJECTED, name, "reason"),
-				tagged(TcpMeterNames.CONNECTIONS_CLOSED, name, "reason"), tagged(TcpMeterNames.ERRORS, name, "type"),
+				tagged(TcpMeterNames.CONNECTIONS_REJECTED, name, TcpMeterNames.TAG_REASON),
+				tagged(TcpMeterNames.CONNECTIONS_CLOSED, name, TcpMeterNames.TAG_REASON),
+				tagged(TcpMeterNames.ERRORS, name, TcpMeterNames.TAG_TYPE),
 				count(TcpMeterNames.MESSAGES_RECEIVED, name), count(TcpMeterNames.MESSAGES_SENT, name),
 				count(TcpMeterNames.RECEIVED_BYTES, name), count(TcpMeterNames.SENT_BYTES, name), latency(name),
 				upstreams);
@@ -119,10 +120,10 @@ public class StatusEndpoint {
 	}
 
 	/**
-	 * The request-duration histogram of every service and outcome, merged: bucket upper
-	 * bounds in seconds and the requests at or under each, since start. The page takes
-	 * the difference of two polls to show the latency of the last seconds, not of all
-	 * time.
+	 * The request-duration histogram of every service and outcome, merged, since start:
+	 * the upper bounds (seconds) of the buckets where the count of requests at or under
+	 * them steps up, and those counts. The page takes the difference of two polls to show
+	 * the latency of the last seconds, not of all time.
 	 */
 	private Histogram latency(String listener) {
 		double[] bounds = null;
