@@ -275,7 +275,8 @@ function renderConnections(view, page) {
   const now = Date.now();
   for (const [sort, button] of view.sortButtons) {
     const th = button.parentElement;
-    if (sort === view.sort) th.setAttribute("aria-sort", sort === "opened" || sort === "idle" ? "ascending" : "descending");
+    // every order but the client's puts the largest value of its column first (oldest, longest idle, most bytes)
+    if (sort === view.sort) th.setAttribute("aria-sort", sort === "client" ? "ascending" : "descending");
     else th.removeAttribute("aria-sort");
   }
   const existing = new Map([...view.rows.children].map((row) => [row.dataset.id, row]));

@@ -14,7 +14,8 @@ enum ConnectionOrder {
 
 	OPENED(Comparator.comparing(ConnectionInfo::openedAt)),
 
-	CLIENT(Comparator.comparing(ConnectionInfo::remoteAddress).thenComparingInt(ConnectionInfo::remotePort)),
+	CLIENT(Comparator.comparing(ConnectionInfo::remoteAddress, Comparator.nullsFirst(Comparator.naturalOrder()))
+		.thenComparingInt(ConnectionInfo::remotePort)),
 
 	IDLE(Comparator.comparing(ConnectionInfo::lastActivity)),
 

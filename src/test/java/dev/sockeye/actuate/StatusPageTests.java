@@ -101,6 +101,12 @@ class StatusPageTests {
 		await().atMost(Duration.ofSeconds(5))
 			.untilAsserted(() -> assertThat(browser.find("#listener-echo tbody tr td").getText())
 				.isEqualTo("127.0.0.1:" + this.clients.get(0).localPort()));
+		assertThat(browser.find("#listener-echo th[aria-sort]").getAttribute("aria-sort")).isEqualTo("descending");
+		assertThat(browser.find("#listener-echo th[aria-sort]").getText()).isEqualTo("Received");
+		button("Client").click();
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(browser.find("#listener-echo th[aria-sort]").getAttribute("aria-sort"))
+				.isEqualTo("ascending"));
 		assertThat(browser.consoleProblems()).isEmpty();
 	}
 
