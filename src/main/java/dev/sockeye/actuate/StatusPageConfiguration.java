@@ -11,6 +11,7 @@ import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.util.StreamUtils;
+import org.springframework.web.util.HtmlUtils;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.RouterFunctions;
 import org.springframework.web.servlet.function.ServerResponse;
@@ -33,7 +34,8 @@ class StatusPageConfiguration {
 		// the page fetches the actuator relative to itself: "actuator" for the default
 		// base path
 		String actuator = endpoints.getBasePath().replaceFirst("^/", "");
-		String page = read(LOCATION + "index.html").replace("{{actuator}}", actuator.isEmpty() ? "." : actuator);
+		String page = read(LOCATION + "index.html").replace("{{actuator}}",
+				HtmlUtils.htmlEscape(actuator.isEmpty() ? "." : actuator));
 		return RouterFunctions.route()
 			.GET("/",
 					(request) -> ServerResponse.ok()
