@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -70,8 +69,8 @@ public class StatusEndpoint {
 		long startedAt = ManagementFactory.getRuntimeMXBean().getStartTime();
 		Instance instance = new Instance(this.version, Instant.ofEpochMilli(startedAt),
 				Runtime.version().toString() + " (" + System.getProperty("java.vm.name") + ")",
-				lower(this.availability.getReadinessState()), lower(this.availability.getLivenessState()),
-				this.tcpAccess.get() == Access.UNRESTRICTED);
+				TcpEndpoint.lower(this.availability.getReadinessState()),
+				TcpEndpoint.lower(this.availability.getLivenessState()), this.tcpAccess.get() == Access.UNRESTRICTED);
 		List<ListenerStatus> listeners = new ArrayList<>();
 		for (Listener listener : this.listeners.listeners().values()) {
 			listeners.add(describe(listener));
@@ -84,14 +83,14 @@ public class StatusEndpoint {
 		String name = listener.name();
 		Map<String, String> upstreams = (listener.service() instanceof RelayService relay) ? relay.upstreamStates()
 				: Map.of();
-		return new ListenerStatus(name, lower(listener.state()), listener.failure(),
-				listener.isListening() ? listener.port() : properties.port(),
-				(properties.address() != null) ? properties.address() : "0.0.0.0", lower(properties.io()),
+		return new ListenerStatus(name, TcpEndpoint.lower(listener.state()), listener.failure(),
+				TcpEndpoint.shownPort(listener), (properties.address() != null) ? properties.address() : "0.0.0.0",
+				TcpEndpoint.lower(properties.io()),
 				(properties.io() == ListenerProperties.Io.NIO) ? this.loops.applyAsInt(name) : 0,
-				properties.framing().configName(), properties.service(), lower(properties.mode()),
-				properties.tls().enabled() ? properties.tls().bundle() : null, lower(properties.proxyProtocol()),
-				listener.activeConnections(), properties.maxConnections(),
-				count(TcpMeterNames.CONNECTIONS_OPENED, name),
+				properties.framing().configName(), properties.service(), TcpEndpoint.lower(properties.mode()),
+				properties.tls().enabled() ? properties.tls().bundle() : null,
+				TcpEndpoint.lower(properties.proxyProtocol()), listener.activeConnections(),
+				properties.maxConnections(), count(TcpMeterNames.CONNECTIONS_OPENED, name),
 				tagged(TcpMeterNames.CONNECTIONS_REJECTED, name, TcpMeterNames.TAG_REASON),
 				tagged(TcpMeterNames.CONNECTIONS_CLOSED, name, TcpMeterNames.TAG_REASON),
 				tagged(TcpMeterNames.ERRORS, name, TcpMeterNames.TAG_TYPE),
@@ -163,10 +162,6 @@ public class StatusEndpoint {
 			stepCounts[i] = (long) counts[steps.get(i)];
 		}
 		return new Histogram(stepBounds, stepCounts, total);
-	}
-
-	private static String lower(Enum<?> value) {
-		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	/**

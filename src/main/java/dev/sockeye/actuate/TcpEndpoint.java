@@ -90,12 +90,23 @@ public class TcpEndpoint {
 
 	private static ListenerDescriptor describe(Listener listener) {
 		ListenerProperties properties = listener.properties();
-		return new ListenerDescriptor(listener.name(), listener.isListening() ? listener.port() : properties.port(),
-				lower(properties.io()), properties.framing().configName(), properties.service(),
-				lower(properties.mode()), lower(listener.state()), listener.activeConnections(), listener.failure());
+		return new ListenerDescriptor(listener.name(), shownPort(listener), lower(properties.io()),
+				properties.framing().configName(), properties.service(), lower(properties.mode()),
+				lower(listener.state()), listener.activeConnections(), listener.failure());
 	}
 
-	private static String lower(Enum<?> value) {
+	/**
+	 * @return the port operators see: the bound one, the configured one when not
+	 * listening
+	 */
+	static int shownPort(Listener listener) {
+		return listener.isListening() ? listener.port() : listener.properties().port();
+	}
+
+	/**
+	 * @return an enum as configuration and the actuator spell it: {@code request-reply}
+	 */
+	static String lower(Enum<?> value) {
 		return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 

@@ -42,7 +42,7 @@ final class TcpHealthContributor implements CompositeHealthContributor {
 		return () -> {
 			Health.Builder health = listener.isListening() ? Health.up() : Health.down();
 			health.withDetail("state", listener.state().name().toLowerCase(java.util.Locale.ROOT))
-				.withDetail("port", listener.isListening() ? listener.port() : listener.properties().port())
+				.withDetail("port", TcpEndpoint.shownPort(listener))
 				.withDetail("activeConnections", listener.activeConnections());
 			if (listener.failure() != null) {
 				health.withDetail("error", listener.failure());
