@@ -1,5 +1,7 @@
 package dev.sockeye.framing;
 
+import java.nio.ByteBuffer;
+
 /**
  * Frames that end with one delimiter byte ({@code lf}, {@code null}), optionally
  * stripping a carriage return before it ({@code crlf}), optionally starting with a start
@@ -103,6 +105,24 @@ final class DelimiterCodec extends FrameCodec {
 		}
 		frame[frame.length - 1] = this.endByte;
 		return frame;
+	}
+
+	@Override
+	public boolean frame(byte[] payload, ByteBuffer out) throws FramingException {
+		checkOutgoing(payload);
+		int head = (this.startByte != NONE) ? 1 : 0;
+		if (head + payload.length + (this.crlf ? 2 : 1) > out.remaining()) {
+			return false;
+		}
+		if (head == 1) {
+			out.put((byte) this.startByte);
+		}
+		out.put(payload);
+		if (this.crlf) {
+			out.put(CR);
+		}
+		out.put(this.endByte);
+		return true;
 	}
 
 }

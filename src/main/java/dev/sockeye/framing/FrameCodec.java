@@ -2,6 +2,7 @@ package dev.sockeye.framing;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 
 /**
  * Turns buffered bytes into message payloads and payloads into frames, for one
@@ -84,6 +85,24 @@ public abstract class FrameCodec {
 	 * or than its header can say)
 	 */
 	public abstract byte[] frame(byte[] payload) throws FramingException;
+
+	/**
+	 * Frames a payload straight into a buffer, the same bytes as {@link #frame(byte[])}
+	 * without the array in between.
+	 * @param payload the message
+	 * @param out where the frame goes, from its position
+	 * @return false, with nothing written, when the frame does not fit in what
+	 * {@code out} has left
+	 * @throws FramingException when the payload cannot be framed
+	 */
+	public boolean frame(byte[] payload, ByteBuffer out) throws FramingException {
+		byte[] frame = frame(payload);
+		if (frame.length > out.remaining()) {
+			return false;
+		}
+		out.put(frame);
+		return true;
+	}
 
 	/**
 	 * @return true when one connection carries one message, ended by the client closing

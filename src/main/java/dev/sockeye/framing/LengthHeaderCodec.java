@@ -1,5 +1,7 @@
 package dev.sockeye.framing;
 
+import java.nio.ByteBuffer;
+
 /**
  * Frames that start with a big-endian length of 1, 2 or 4 bytes (unsigned, except that a
  * 4-byte header above {@code Integer.MAX_VALUE} is rejected as malformed). The claimed
@@ -64,6 +66,19 @@ final class LengthHeaderCodec extends FrameCodec {
 		}
 		System.arraycopy(payload, 0, frame, this.headerSize, payload.length);
 		return frame;
+	}
+
+	@Override
+	public boolean frame(byte[] payload, ByteBuffer out) throws FramingException {
+		checkOutgoing(payload);
+		if (this.headerSize + payload.length > out.remaining()) {
+			return false;
+		}
+		for (int i = this.headerSize - 1; i >= 0; i--) {
+			out.put((byte) (payload.length >>> (8 * i)));
+		}
+		out.put(payload);
+		return true;
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.sockeye.framing;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -22,6 +23,7 @@ import static dev.sockeye.framing.Frames.readAll;
 import static dev.sockeye.framing.Frames.splitAt;
 import static dev.sockeye.framing.Frames.stream;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE;
 import static org.junit.jupiter.params.provider.EnumSource.Mode.INCLUDE;
 
@@ -191,6 +193,44 @@ class FramingTests {
 	 * Payloads that the framing can carry: empty, short, with a CR in the middle and at
 	 * the end, random bytes, and one of the codec's maximum size.
 	 */
+	@ParameterizedTest
+	@EnumSource(Framing.class)
+	void framesIntoABufferTheBytesItFramesIntoAnArray(Framing framing) throws IOException {
+		FrameCodec codec = framing.codec(MAX);
+		for (byte[] payload : payloads(framing, codec)) {
+			byte[] frame = codec.frame(payload);
+			ByteBuffer buffer = ByteBuffer.allocateDirect(MAX + 8).position(3);
+			assertThat(codec.frame(payload, buffer)).isTrue();
+			byte[] written = new byte[buffer.position() - 3];
+			buffer.get(3, written);
+			assertThat(hex(written)).isEqualTo(hex(frame));
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Framing.class)
+	void framesIntoABufferOnlyAWholeFrame(Framing framing) throws IOException {
+		FrameCodec codec = framing.codec(MAX);
+		byte[] payload = bytes("twelve bytes");
+		int frameLength = codec.frame(payload).length;
+		ByteBuffer tooSmall = ByteBuffer.allocate(frameLength - 1);
+		assertThat(codec.frame(payload, tooSmall)).isFalse();
+		assertThat(tooSmall.position()).isZero();
+		ByteBuffer exact = ByteBuffer.allocate(frameLength);
+		assertThat(codec.frame(payload, exact)).isTrue();
+		assertThat(exact.hasRemaining()).isFalse();
+	}
+
+	@ParameterizedTest
+	@EnumSource(Framing.class)
+	void refusesToFrameIntoABufferAPayloadOverTheLimit(Framing framing) {
+		FrameCodec codec = framing.codec(MAX);
+		ByteBuffer buffer = ByteBuffer.allocate(4 * MAX);
+		assertThatExceptionOfType(FramingException.class)
+			.isThrownBy(() -> codec.frame(new byte[codec.maxPayload() + 1], buffer));
+		assertThat(buffer.position()).isZero();
+	}
+
 	private static List<byte[]> payloads(Framing framing, FrameCodec codec) {
 		int forbidden = switch (framing) {
 			case CRLF, LF -> '\n';

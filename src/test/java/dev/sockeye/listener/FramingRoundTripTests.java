@@ -9,6 +9,7 @@ import dev.sockeye.listener.Listeners;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -109,6 +110,18 @@ class FramingRoundTripTests {
 			assertThat(new String(client.recv(1024), StandardCharsets.UTF_8)).isEqualTo("Hello, Server!");
 			client.send("again");
 			assertThat(new String(client.recv(1024), StandardCharsets.UTF_8)).isEqualTo("again");
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "crlf", "length-header-4" })
+	void echoesMessagesLargerThanTheLoopBufferInOrderWithSmallerOnes(String framing) {
+		try (TcpClient client = TcpClient.connect(this.listeners.port(framing + "-large-nio"))) {
+			byte[] frames = Wire.concat(Wire.frame(framing, "a".repeat(200_000)),
+					Wire.frame(framing, "b".repeat(60_000)), Wire.frame(framing, "c"),
+					Wire.frame(framing, "d".repeat(65_536)));
+			client.send(frames);
+			assertThat(client.read(frames.length)).isEqualTo(frames);
 		}
 	}
 

@@ -148,9 +148,30 @@ final class ConnectionCore {
 			return this.wire.replyCodec().frame(Replies.bytes(message));
 		}
 		catch (FramingException ex) {
-			this.wire.errors().replyFraming(this.stats.id(), ex);
-			throw new MessagingException(message, "Reply cannot be framed", ex);
+			throw replyFramingFailed(message, ex);
 		}
+	}
+
+	/**
+	 * Frames a reply into a buffer, without an array in between.
+	 * @param message a reply
+	 * @param out where the frame goes
+	 * @return false, with nothing written, when the frame does not fit
+	 * @throws MessagingException when the reply cannot be framed (logged with the
+	 * connection)
+	 */
+	boolean replyFrame(Message<?> message, ByteBuffer out) {
+		try {
+			return this.wire.replyCodec().frame(Replies.bytes(message), out);
+		}
+		catch (FramingException ex) {
+			throw replyFramingFailed(message, ex);
+		}
+	}
+
+	private MessagingException replyFramingFailed(Message<?> message, FramingException ex) {
+		this.wire.errors().replyFraming(this.stats.id(), ex);
+		return new MessagingException(message, "Reply cannot be framed", ex);
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package dev.sockeye.listener.transport;
 
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,10 +20,22 @@ import org.springframework.integration.ip.tcp.connection.TcpNioConnectionSupport
  */
 final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetConnectionSupport {
 
+	/**
+	 * The most one read takes in, and the largest reply framed straight into the buffer.
+	 */
+	static final int IO_BUFFER_SIZE = 64 * 1024;
+
 	private final ListenerWire wire;
 
 	/** Closed since the factory last looked: what it still has to drop. */
 	private final Queue<FramedConnection> closed = new ConcurrentLinkedQueue<>();
+
+	/**
+	 * The selector thread of this factory, once it has read: the only user of the buffer.
+	 */
+	private volatile Thread ioThread;
+
+	private ByteBuffer ioBuffer;
 
 	FramedConnectionSupport(ListenerWire wire) {
 		this.wire = wire;
@@ -48,6 +61,36 @@ final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetCo
 		while ((connection = this.closed.poll()) != null) {
 			forget.accept(connection);
 		}
+	}
+
+	/**
+	 * The loop's own direct buffer, through which plain (not TLS) reads and the replies
+	 * written on the loop's thread go. A heap buffer would go through the JDK's
+	 * per-thread temporary direct buffer, at the cost of a thread-local lookup and a
+	 * cache search per read and per write; the copies are the same. The first caller owns
+	 * it: connections read on their factory's selector thread only.
+	 * @return the buffer, cleared; null on any thread but the owner (a worker, a
+	 * service's thread)
+	 */
+	ByteBuffer ioBuffer() {
+		Thread current = Thread.currentThread();
+		Thread owner = this.ioThread;
+		if (owner == null) {
+			this.ioBuffer = ByteBuffer.allocateDirect(IO_BUFFER_SIZE);
+			this.ioThread = current;
+		}
+		else if (owner != current) {
+			return null;
+		}
+		return this.ioBuffer.clear();
+	}
+
+	/**
+	 * @return the loop's direct buffer, cleared, when called on the thread that owns it;
+	 * otherwise null and nothing is claimed
+	 */
+	ByteBuffer ioBufferIfOwner() {
+		return (this.ioThread == Thread.currentThread()) ? this.ioBuffer.clear() : null;
 	}
 
 	@Override

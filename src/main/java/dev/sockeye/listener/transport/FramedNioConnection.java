@@ -25,11 +25,12 @@ import org.springframework.messaging.MessageHeaders;
 /**
  * An NIO connection that frames its input where it reads it. Spring Integration's own NIO
  * connection copies every read into a pipe and frames it on a second thread, a byte per
- * lock; this one reads into the connection's {@link FrameBuffer}, decodes every complete
- * frame and passes each to the listener on the reading thread, in order. Replies are
- * framed into one array and written without blocking by its {@link NioReplyWriter}. On a
- * TLS listener the same happens to the decrypted bytes and the encrypted replies, through
- * {@link NonBlockingTls}.
+ * lock; this one reads (through its loop's direct buffer) into the connection's
+ * {@link FrameBuffer}, decodes every complete frame and passes each to the listener on
+ * the reading thread, in order. Replies are framed into the loop's direct buffer on the
+ * loop's thread, into one array on others, and written without blocking by its
+ * {@link NioReplyWriter}. On a TLS listener the same happens to the decrypted bytes and
+ * the encrypted replies, through {@link NonBlockingTls}.
  */
 final class FramedNioConnection extends TcpNioConnection implements FramedConnection {
 
@@ -144,9 +145,8 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 				if (!input.hasRoom()) {
 					throw new FramingException(FramingException.Kind.OVERSIZE, "Input buffer full");
 				}
-				read = this.channel.read(input.writableView());
+				read = readInto(input);
 				if (read > 0) {
-					input.written(read);
 					this.stats.received(read);
 					decodeAll(input);
 				}
@@ -181,6 +181,30 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 			this.wire.errors().io(this.stats, ex);
 			closeConnection(true);
 		}
+	}
+
+	/**
+	 * Reads what the socket has, as far as the frame buffer has room, through the loop's
+	 * direct buffer when on its thread.
+	 * @return the bytes read into {@code input}, or -1 at the end of the stream
+	 */
+	private int readInto(FrameBuffer input) throws IOException {
+		ByteBuffer room = input.writableView();
+		ByteBuffer direct = this.loop.ioBuffer();
+		if (direct == null) {
+			int read = this.channel.read(room);
+			if (read > 0) {
+				input.written(read);
+			}
+			return read;
+		}
+		direct.limit(Math.min(direct.capacity(), room.remaining()));
+		int read = this.channel.read(direct);
+		if (read > 0) {
+			room.put(direct.flip());
+			input.written(read);
+		}
+		return read;
 	}
 
 	/**
@@ -305,7 +329,14 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	@Override
 	public void send(Message<?> message) {
 		try {
-			this.writer.write(this.core.replyFrame(message));
+			// on the loop's thread, the reply is framed straight into its direct buffer
+			ByteBuffer direct = (this.tls == null) ? this.loop.ioBufferIfOwner() : null;
+			if (direct != null && this.core.replyFrame(message, direct)) {
+				this.writer.write(direct.flip());
+			}
+			else {
+				this.writer.write(this.core.replyFrame(message));
+			}
 		}
 		catch (IOException ex) {
 			this.core.sendFailed(message, ex, () -> closeConnection(true));

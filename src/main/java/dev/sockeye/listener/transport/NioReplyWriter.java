@@ -67,6 +67,26 @@ final class NioReplyWriter {
 	}
 
 	/**
+	 * Writes one framed reply from a buffer that is reused after the call: a rest the
+	 * socket does not take is queued as a copy.
+	 * @param frame the framed reply, from its position to its limit
+	 */
+	void write(ByteBuffer frame) throws IOException {
+		this.lock.lock();
+		try {
+			if (this.tls != null) {
+				this.tls.write(frame, this::writeOrQueueCopy);
+			}
+			else {
+				writeOrQueue(frame, true, true);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * Writes the listener's greeting.
 	 * @param greeting the greeting, shared by every connection of the listener
 	 * @return whether it was written whole, so a closing greeting may close now
