@@ -10,7 +10,8 @@
 #                      single     one core each: server on core 0, loadgen on core 1; 50 and 1,000 connections (32 B),
 #                                 50 x 1 KiB, 10,000 connections (p99.9, RSS); time to listening pinned; idle RSS
 #                      startup    time to listening on two cores (taskset -c 0,1), median of STARTS starts; also
-#                                 bin/sockeye's when the launcher exists
+#                                 bin/sockeye's when the launcher exists (on each JVM, its cache built first), and
+#                                 the reference's: peer-si.jar with java -jar, and extracted with an AOT cache on Java 25
 #                      scaling    server on both cores, loadgen on core 1: one event loop against two, Netty
 #                                 (peer-netty.jar PORT 1|2) and Sockeye (--sockeye.listeners.<name>.io-threads=1|2)
 #                      relay      Sockeye's relay in front of the C echo against HAProxy (tcp mode, one thread)
@@ -157,8 +158,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print a[(NR + 1) / 2];
   else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 CHECKS=()
-check() { # DESCRIPTION VALUE OP LIMIT [NOTE]: a PASS/FAIL/SKIP line; VALUE empty = not measured
-  local desc=$1 v=$2 op=$3 limit=$4 note=${5:-} verdict
+check() { # DESCRIPTION VALUE OP LIMIT [NOTE] [UNIT]: a PASS/FAIL/SKIP line; VALUE empty = not measured
+  local desc=$1 v=$2 op=$3 limit=$4 note=${5:-} unit=${6:-x} verdict
   if [ -z "$v" ]; then
     verdict=SKIP
   elif awk -v v="$v" -v l="$limit" -v op="$op" 'BEGIN { exit !((op == ">=") ? v >= l : v <= l) }'; then
@@ -166,7 +167,7 @@ check() { # DESCRIPTION VALUE OP LIMIT [NOTE]: a PASS/FAIL/SKIP line; VALUE empt
   else
     verdict=FAIL
   fi
-  CHECKS+=("- $verdict $desc: ${v:-not measured}${v:+x} (needs $op ${limit}x)${note:+; $note}")
+  CHECKS+=("- $verdict $desc: ${v:-not measured}${v:+$unit} (needs $op ${limit}$unit)${note:+; $note}")
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -198,9 +199,12 @@ java_build() { "$1" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java
   END { print v " " r }'; }
 major17=$(java_major "$JAVA")
 [ -n "$major17" ] || die "$JAVA does not run"
+java_home_of() { local j; j=$(command -v "$1") && j=$(readlink -f "$j") && (cd "$(dirname "$j")/.." && pwd); }
+java17_home=$(java_home_of "$JAVA") java25_home=
 if [ -n "$java25" ]; then
   major25=$(java_major "$java25")
   [ -n "$major25" ] || die "$java25 does not run"
+  java25_home=$(java_home_of "$java25")
 else
   servers=$(tr , "\n" <<< "$servers" | grep -v "25$" | paste -sd, -)
 fi
@@ -254,11 +258,16 @@ server_cmd() { # NAME PORT [LOOPS]: the command in CMD
     blocking) sockeye_cmd "$JAVA" "$2" --sockeye.listeners.bench.io=blocking; CMD=("${SCMD[@]}") ;;
     blocking25) sockeye_cmd "$java25" "$2" --sockeye.listeners.bench.io=blocking; CMD=("${SCMD[@]}") ;;
     si-nio|si-net) CMD=("$JAVA" -jar "$bin/peer-si.jar" --server.port="$2") ;;  # management port; echo on 7005/7006
-    launcher) CMD=("$repo/bin/sockeye" --server.port=0 --sockeye.listeners.bench.port="$2") ;;
+    launcher) CMD=(env SOCKEYE_JAR="$jar" JAVA_HOME="$java17_home" "$repo/bin/sockeye" --server.port=0
+      --sockeye.listeners.bench.port="$2") ;;
+    launcher25) CMD=(env SOCKEYE_JAR="$jar" JAVA_HOME="$java25_home" "$repo/bin/sockeye" --server.port=0
+      --sockeye.listeners.bench.port="$2") ;;
+    si-aot) CMD=("$java25" -XX:AOTCache="$work/si-aot/peer-si.aot" -Xms64m -jar "$work/si-aot/app/peer-si.jar"
+      --server.port="$2") ;;
   esac
 }
 echo_port() { # NAME PORT: the port the server echoes on (peer-si.jar has fixed ones; PORT is its management port)
-  case $1 in si-nio) echo 7005 ;; si-net) echo 7006 ;; *) echo "$2" ;; esac
+  case $1 in si-nio|si-aot) echo 7005 ;; si-net) echo 7006 ;; *) echo "$2" ;; esac
 }
 start_named() { # NAME CPUS PORT [LOOPS]: start_server, retrying a Sockeye start once without io-threads
   server_cmd "$1" "$3" "${4:-1}"
@@ -333,7 +342,26 @@ section_single() {
 section_startup() {
   local s port times n
   local list=${servers//,/ }
-  [ -x "$repo/bin/sockeye" ] && list+=" launcher"
+  if [ -x "$repo/bin/sockeye" ]; then
+    # the launchers' start-up caches are built before, not timed (bin/sockeye cache: docs/performance.md)
+    SOCKEYE_JAR=$jar JAVA_HOME=$java17_home "$repo/bin/sockeye" cache --server.port=0 >> "$work/launcher.log" 2>&1 \
+      && list+=" launcher" || say "bin/sockeye cache failed; see $work/launcher.log"
+    if [ -n "$java25" ]; then
+      SOCKEYE_JAR=$jar JAVA_HOME=$java25_home "$repo/bin/sockeye" cache --server.port=0 >> "$work/launcher25.log" 2>&1 \
+        && list+=" launcher25" || say "bin/sockeye cache on Java $major25 failed; see $work/launcher25.log"
+    fi
+  fi
+  # the reference: the Spring Integration echo of the refs (Spring Boot, Spring Integration, web, actuator,
+  # Prometheus: what Sockeye is built on), with java -jar and the way bin/sockeye starts Sockeye on Java 25
+  [[ " $list " == *" si-nio "* ]] || list+=" si-nio"
+  if [ -n "$java25" ] && "$java25" -Djarmode=tools -jar "$bin/peer-si.jar" extract --destination "$work/si-aot/app" \
+      >> "$work/si-aot.log" 2>&1 \
+    && "$java25" -XX:AOTCacheOutput="$work/si-aot/peer-si.aot" -Dspring.context.exit=onRefresh \
+      -jar "$work/si-aot/app/peer-si.jar" --server.port=0 >> "$work/si-aot.log" 2>&1; then
+    list+=" si-aot"
+  elif [ -n "$java25" ]; then
+    say "could not build the reference's AOT cache; see $work/si-aot.log"
+  fi
   for s in $list; do
     times=()
     for n in $(seq 1 "$STARTS"); do
@@ -506,12 +534,15 @@ report() {
     row "idle RSS" idle
     echo
     if [ -n "${D[startup.launcher]:-}" ]; then
-      echo "bin/sockeye to listening on two cores: ${D[startup.launcher]} s (java -jar: ${D[startup.sockeye]:-–} s)."
+      echo "bin/sockeye to listening on two cores: ${D[startup.launcher]} s on Java $major17 (CDS archive)${D[startup.launcher25]:+, ${D[startup.launcher25]} s on Java $major25 (AOT cache)} (java -jar: ${D[startup.sockeye]:-–} s)."
       echo
     elif has "$only" startup; then
       echo "bin/sockeye: $([ -x "$repo/bin/sockeye" ] && echo "did not start" || echo "not in this checkout, not measured")."
     fi
-    has "$only" startup && echo
+    if has "$only" startup; then
+      echo "The reference, the Spring Integration echo of ../shared/bench (peer-si.jar: Spring Boot with Spring Integration, web, actuator and Prometheus, which Sockeye is built on, with their defaults), to listening on two cores: ${D[startup.si-nio]:-–} s with java -jar on Java $major17${D[startup.si-aot]:+, ${D[startup.si-aot]} s extracted with an AOT cache on Java $major25 (as bin/sockeye starts Sockeye)}."
+      echo
+    fi
     if [ "$STARTS" -gt 1 ] && has "$only" startup; then
       echo "Two-core times are medians of $STARTS starts (taskset -c 0,1); pinned times are one start."
       echo
@@ -585,6 +616,12 @@ report() {
       check "$L: p99.9 at $big conns / Netty's" "$(ratio "${D[$k.p999]:-}" "${D[single.netty.$BIG_CONNS:32.p999]:-}")" "<=" 2
       check "$L: RSS at $big conns / Netty's" "$(ratio "${D[$k.rss]:-}" "${D[single.netty.$BIG_CONNS:32.rss]:-}")" "<=" 1.5
     done
+  fi
+  if has "$only" startup; then
+    check "To listening on two cores, java -jar on Java $major17" "${D[startup.sockeye]:-}" "<=" 4 \
+      "the Spring Integration reference ${D[startup.si-nio]:-–} s" " s"
+    check "To listening on two cores, bin/sockeye on Java ${major25:-$major17}" "${D[startup.launcher25]:-${D[startup.launcher]:-}}" "<=" 2 \
+      "the Spring Integration reference with an AOT cache ${D[startup.si-aot]:-–} s" " s"
   fi
   if has "$only" scaling; then
     check "Two cores: Sockeye's gain from 1 to 2 loops / Netty's" "$(ratio "${D[scaling.sockeye.gain]:-}" "${D[scaling.netty.gain]:-}")" ">=" 0.8 \
