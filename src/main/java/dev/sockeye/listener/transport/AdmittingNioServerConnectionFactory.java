@@ -60,11 +60,15 @@ final class AdmittingNioServerConnectionFactory extends TcpNioServerConnectionFa
 	}
 
 	/**
-	 * Runs the selector thread, as the current {@link EventLoop} when reads are inline.
+	 * Runs the selector thread, as the current {@link EventLoop} and with the loop's
+	 * direct buffer when reads are inline.
 	 */
 	@Override
 	public void run() {
 		EventLoop.bind(this.loop);
+		if (this.inline) {
+			this.connections.readOnThisThread();
+		}
 		try {
 			super.run();
 		}

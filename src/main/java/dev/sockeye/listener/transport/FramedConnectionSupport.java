@@ -31,7 +31,8 @@ final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetCo
 	private final Queue<FramedConnection> closed = new ConcurrentLinkedQueue<>();
 
 	/**
-	 * The selector thread of this factory, once it has read: the only user of the buffer.
+	 * The selector thread of this factory when it reads its connections: the only user of
+	 * the buffer.
 	 */
 	private volatile Thread ioThread;
 
@@ -64,32 +65,24 @@ final class FramedConnectionSupport implements TcpNioConnectionSupport, TcpNetCo
 	}
 
 	/**
-	 * The loop's own direct buffer, through which plain (not TLS) reads and the replies
-	 * written on the loop's thread go. A heap buffer would go through the JDK's
-	 * per-thread temporary direct buffer, at the cost of a thread-local lookup and a
-	 * cache search per read and per write; the copies are the same. The first caller owns
-	 * it: connections read on their factory's selector thread only.
-	 * @return the buffer, cleared; null on any thread but the owner (a worker, a
-	 * service's thread)
+	 * Gives the loop's direct buffer to the factory's selector thread, when connections
+	 * are read on it (a service that does not block): call on that thread, before it
+	 * selects.
 	 */
-	ByteBuffer ioBuffer() {
-		Thread current = Thread.currentThread();
-		Thread owner = this.ioThread;
-		if (owner == null) {
-			this.ioBuffer = ByteBuffer.allocateDirect(IO_BUFFER_SIZE);
-			this.ioThread = current;
-		}
-		else if (owner != current) {
-			return null;
-		}
-		return this.ioBuffer.clear();
+	void readOnThisThread() {
+		this.ioBuffer = ByteBuffer.allocateDirect(IO_BUFFER_SIZE);
+		this.ioThread = Thread.currentThread();
 	}
 
 	/**
-	 * @return the loop's direct buffer, cleared, when called on the thread that owns it;
-	 * otherwise null and nothing is claimed
+	 * The loop's own direct buffer, through which plain (not TLS) reads and the replies
+	 * written on the selector thread go. A heap buffer would go through the JDK's
+	 * per-thread temporary direct buffer, at the cost of a thread-local lookup and a
+	 * cache search per read and per write; the copies are the same.
+	 * @return the buffer, cleared, on the selector thread that reads; null on any other
+	 * thread (a worker, a service's thread) and when reads run on workers
 	 */
-	ByteBuffer ioBufferIfOwner() {
+	ByteBuffer ioBuffer() {
 		return (this.ioThread == Thread.currentThread()) ? this.ioBuffer.clear() : null;
 	}
 

@@ -330,7 +330,7 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	public void send(Message<?> message) {
 		try {
 			// on the loop's thread, the reply is framed straight into its direct buffer
-			ByteBuffer direct = (this.tls == null) ? this.loop.ioBufferIfOwner() : null;
+			ByteBuffer direct = (this.tls == null) ? this.loop.ioBuffer() : null;
 			if (direct != null && this.core.replyFrame(message, direct)) {
 				this.writer.write(direct.flip());
 			}
