@@ -10,8 +10,10 @@ import com.jayway.jsonpath.JsonPath;
 import dev.sockeye.listener.Listeners;
 import dev.sockeye.support.Browser;
 import dev.sockeye.support.Http;
+import dev.sockeye.support.ListenerClients;
 import dev.sockeye.support.TcpClient;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,20 +41,23 @@ class StatusEndpointTests {
 	@Autowired
 	Listeners listeners;
 
-	private final List<TcpClient> clients = new ArrayList<>();
+	private ListenerClients clients;
+
+	@BeforeEach
+	void newClients() {
+		this.clients = new ListenerClients(this.listeners, "echo");
+	}
 
 	@AfterEach
 	void closeClients() {
-		this.clients.forEach(TcpClient::close);
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.listeners.listeners().get("echo").activeConnections() == 0);
+		this.clients.closeAll();
 	}
 
 	@Test
 	void statusCountsExactlyWhatClientsDid() {
 		Map<String, Object> before = echo();
 		for (int i = 0; i < 3; i++) {
-			TcpClient client = connect();
+			TcpClient client = this.clients.connect();
 			for (int m = 0; m < 5; m++) {
 				assertThat(client.send("ping " + m + "\r\n").readText(8)).isEqualTo("ping " + m + "\r\n");
 			}
@@ -90,7 +95,7 @@ class StatusEndpointTests {
 	@Test
 	void connectionPagesCoverEveryConnectionOnceInTheAskedOrder() {
 		for (int i = 0; i < 7; i++) {
-			connect();
+			this.clients.connect();
 		}
 		this.clients.get(3).send("most\r\n").readText(6);
 		List<String> ids = new ArrayList<>();
@@ -113,7 +118,7 @@ class StatusEndpointTests {
 
 	@Test
 	void withReadOnlyAccessThePageOffersNoWayToCloseAConnection() {
-		connect();
+		this.clients.connect();
 		try (Browser browser = Browser.open(1280, 900)) {
 			browser.get("http://localhost:" + this.port + "/");
 			browser.waitForText("#listener-echo [data-field=connections]", "1", Duration.ofSeconds(5));
@@ -142,12 +147,6 @@ class StatusEndpointTests {
 		HttpResponse<String> response = actuator("/status");
 		assertThat(response.statusCode()).isEqualTo(200);
 		return response.body();
-	}
-
-	private TcpClient connect() {
-		TcpClient client = TcpClient.connect(this.listeners.port("echo"));
-		this.clients.add(client);
-		return client;
 	}
 
 	private HttpResponse<String> actuator(String path) {

@@ -1,15 +1,15 @@
 package dev.sockeye.actuate;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import dev.sockeye.listener.Listeners;
 import dev.sockeye.support.Browser;
+import dev.sockeye.support.ListenerClients;
 import dev.sockeye.support.TcpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -42,7 +42,12 @@ class StatusPageTests {
 	@Autowired
 	Listeners listeners;
 
-	private final List<TcpClient> clients = new ArrayList<>();
+	private ListenerClients clients;
+
+	@BeforeEach
+	void newClients() {
+		this.clients = new ListenerClients(this.listeners, "echo");
+	}
 
 	@BeforeAll
 	static void openBrowser() {
@@ -58,9 +63,7 @@ class StatusPageTests {
 
 	@AfterEach
 	void closeClients() {
-		this.clients.forEach(TcpClient::close);
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.listeners.listeners().get("echo").activeConnections() == 0);
+		this.clients.closeAll();
 	}
 
 	@Test
@@ -72,7 +75,7 @@ class StatusPageTests {
 			.startsWith("0.0.0.0:" + this.listeners.port("echo") + " · nio")
 			.contains("crlf · service echo · request-reply · plain TCP · no PROXY protocol");
 
-		TcpClient client = connect();
+		TcpClient client = this.clients.connect();
 		Duration up = browser.waitForText("#listener-echo [data-field=connections]", "1", Duration.ofSeconds(2));
 		client.send("hello\r\n").readText(7);
 		client.close();
@@ -86,7 +89,7 @@ class StatusPageTests {
 	@Test
 	void connectionsArePagedFiftyAtATimeAndSortable() {
 		for (int i = 0; i < 120; i++) {
-			connect();
+			this.clients.connect();
 		}
 		this.clients.get(0).send("busiest\r\n").readText(9);
 		browser.get(page());
@@ -112,8 +115,8 @@ class StatusPageTests {
 
 	@Test
 	void aConnectionIsClosedFromThePageAfterAConfirmation() {
-		TcpClient first = connect();
-		TcpClient second = connect();
+		TcpClient first = this.clients.connect();
+		TcpClient second = this.clients.connect();
 		browser.get(page());
 		browser.waitForText("#listener-echo [data-field=connections]", "2", Duration.ofSeconds(5));
 		WebElement toggle = browser.find("#listener-echo button[aria-expanded]");
@@ -159,12 +162,6 @@ class StatusPageTests {
 			.filter((button) -> button.getText().equals(label))
 			.findFirst()
 			.orElseThrow();
-	}
-
-	private TcpClient connect() {
-		TcpClient client = TcpClient.connect(this.listeners.port("echo"));
-		this.clients.add(client);
-		return client;
 	}
 
 	private String page() {

@@ -8,8 +8,10 @@ import java.util.List;
 import com.jayway.jsonpath.JsonPath;
 import dev.sockeye.listener.Listeners;
 import dev.sockeye.support.Http;
+import dev.sockeye.support.ListenerClients;
 import dev.sockeye.support.TcpClient;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,11 +40,16 @@ class TcpEndpointTests {
 	@Autowired
 	Listeners listeners;
 
-	private final List<TcpClient> clients = new ArrayList<>();
+	private ListenerClients clients;
+
+	@BeforeEach
+	void newClients() {
+		this.clients = new ListenerClients(this.listeners, "echo");
+	}
 
 	@AfterEach
 	void closeClients() {
-		this.clients.forEach(TcpClient::close);
+		this.clients.closeAll();
 	}
 
 	@Test
@@ -123,7 +130,7 @@ class TcpEndpointTests {
 
 	private int connectTenAndSendHundred() {
 		for (int i = 0; i < 10; i++) {
-			this.clients.add(TcpClient.connect(this.listeners.port("echo")));
+			this.clients.connect();
 		}
 		int bytes = 0;
 		for (int i = 0; i < 100; i++) {
