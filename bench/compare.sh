@@ -25,7 +25,7 @@
 #   --out FILE       also write the report to FILE
 # Env: SOCKEYE_BENCH_REFS (default <repo>/../shared/bench), SOCKEYE_BENCH_BIN (default $BENCH_BIN or
 #      /tmp/sockeye-bench; built with the refs' build.sh when it lacks a binary), JAVA (default java), SOCKEYE_JAVA_OPTS
-#      (JVM options for the Sockeye servers), WARM, SECS, BIG_CONNS, SCALE_SCEN (CONNS:SIZE, default 1000:32),
+#      (JVM options for the Sockeye servers; default bin/sockeye's for the server: -Xms64m -XX:+UseG1GC), WARM, SECS, BIG_CONNS, SCALE_SCEN (CONNS:SIZE, default 1000:32),
 #      ROUNDS, SLOWLORIS_WARMUP, SLOWLORIS_RATE, SLOWLORIS_BENCH_WARM, STARTS.
 # Every process it starts (servers, HAProxy, loadgen, attackers) is stopped on exit. Ports are picked free, in
 # 21000-29999 (below the ephemeral range, so 10,000 client connections cannot take them). Traffic stays on 127.0.0.1.
@@ -36,6 +36,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 refs=${SOCKEYE_BENCH_REFS:-$repo/../shared/bench}
 bin=${SOCKEYE_BENCH_BIN:-${BENCH_BIN:-/tmp/sockeye-bench}}
 JAVA=${JAVA:-java}
+# the options bin/sockeye starts the server with (docs/performance.md, "Memory")
+SOCKEYE_JAVA_OPTS=${SOCKEYE_JAVA_OPTS--Xms64m -XX:+UseG1GC}
 jar=${SOCKEYE_JAR:-$repo/target/sockeye-0.1.0.jar}
 java25=${JAVA25:-} major25=
 quick=0 out= only=single,startup,scaling,relay,slowloris servers=epoll,netty,asyncio,sockeye,sockeye25

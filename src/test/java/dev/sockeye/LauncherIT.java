@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code bin/sockeye} runs the packaged jar (an integration test: it needs
  * {@code target/sockeye-0.1.0.jar}) on this test's JVM: the server with the arguments it
- * is given, the {@code client} command, and the start-up cache it builds once.
+ * is given and the JVM options it adds, the {@code client} command, and the start-up
+ * cache it builds once.
  */
 class LauncherIT {
 
@@ -65,6 +66,7 @@ class LauncherIT {
 				"--sockeye.listeners.echo.port=" + port);
 		try {
 			awaitListening(server, port);
+			assertThat(arguments(server)).contains("-Xms64m", "-XX:+UseG1GC");
 			Process client = launch(Map.of("SOCKEYE_CACHE", "off"), "client", "--port", String.valueOf(port), "one",
 					"two words");
 			assertThat(client.waitFor(2, TimeUnit.MINUTES)).isTrue();
@@ -74,6 +76,26 @@ class LauncherIT {
 		finally {
 			stop(server, port);
 		}
+	}
+
+	@Test
+	void leavesTheCollectorToJavaOptsWhenTheyNameOne() throws Exception {
+		int port = freePort();
+		Process server = launch(Map.of("SOCKEYE_CACHE", "off", "JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m"),
+				"--server.port=0", "--sockeye.listeners.echo.port=" + port);
+		try {
+			awaitListening(server, port);
+			assertThat(arguments(server)).contains("-Xms64m", "-XX:+UseSerialGC", "-Xmx256m")
+				.doesNotContain("-XX:+UseG1GC");
+		}
+		finally {
+			stop(server, port);
+		}
+	}
+
+	/** The JVM's arguments: the launcher execs it, so the process is the JVM by now. */
+	private static List<String> arguments(Process process) {
+		return List.of(process.info().arguments().orElseThrow());
 	}
 
 	private Process launch(Map<String, String> environment, String... args) throws IOException {

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -368,6 +369,15 @@ class KubernetesManifestsTests {
 		assertThat(Quantity.getAmountInBytes(limits.get("memory"))).isEqualByComparingTo("1073741824");
 		assertThat(Quantity.getAmountInBytes(limits.get("cpu")))
 			.isGreaterThan(Quantity.getAmountInBytes(requests.get("cpu")));
+	}
+
+	@Test
+	void theJvmRunsOnG1WhichItsOwnChoiceUnderTheMemoryLimitWouldNotBe() throws IOException {
+		Container container = container();
+		assertThat(Quantity.getAmountInBytes(container.getResources().getLimits().get("memory")))
+			.as("under 1792 MiB the JVM would pick Serial")
+			.isLessThan(new BigDecimal(1792L * 1024 * 1024));
+		assertThat(env(container, "JAVA_TOOL_OPTIONS").split(" ")).contains("-XX:+UseG1GC");
 	}
 
 	// reading the manifests
