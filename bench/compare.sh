@@ -25,8 +25,9 @@
 #   --out FILE       also write the report to FILE
 # Env: SOCKEYE_BENCH_REFS (default <repo>/../shared/bench), SOCKEYE_BENCH_BIN (default $BENCH_BIN or
 #      /tmp/sockeye-bench; built with the refs' build.sh when it lacks a binary), JAVA (default java), SOCKEYE_JAVA_OPTS
-#      (JVM options for the Sockeye servers; default bin/sockeye's for the server: -Xms64m -XX:+UseG1GC), WARM, SECS, BIG_CONNS, SCALE_SCEN (CONNS:SIZE, default 1000:32),
-#      ROUNDS, SLOWLORIS_WARMUP, SLOWLORIS_RATE, SLOWLORIS_BENCH_WARM, STARTS.
+#      (JVM options for the Sockeye servers; default bin/sockeye's for the server, -Xms64m -XX:+UseG1GC), WARM, SECS,
+#      BIG_CONNS, SCALE_SCEN (CONNS:SIZE, default 1000:32), ROUNDS, SLOWLORIS_WARMUP, SLOWLORIS_RATE,
+#      SLOWLORIS_BENCH_WARM, STARTS.
 # Every process it starts (servers, HAProxy, loadgen, attackers) is stopped on exit. Ports are picked free, in
 # 21000-29999 (below the ephemeral range, so 10,000 client connections cannot take them). Traffic stays on 127.0.0.1.
 set -u

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,7 +19,7 @@ import dev.sockeye.listener.Listeners;
 import dev.sockeye.support.ExternalTools;
 import dev.sockeye.support.ExternalTools.ProcessResult;
 import dev.sockeye.support.Http;
-import dev.sockeye.support.TcpClient;
+import dev.sockeye.support.ListenerClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,12 +51,13 @@ class PrometheusScrapeTests {
 	@Autowired
 	Listeners listeners;
 
-	private final List<TcpClient> clients = new ArrayList<>();
+	private ListenerClients clients;
 
 	@BeforeAll
 	void tenClientsSendHundredMessages() {
+		this.clients = new ListenerClients(this.listeners, "echo");
 		for (int i = 0; i < 10; i++) {
-			this.clients.add(TcpClient.connect(this.listeners.port("echo")));
+			this.clients.connect();
 		}
 		for (int i = 0; i < 100; i++) {
 			String line = "scrape me " + i + "\r\n";
@@ -68,7 +68,7 @@ class PrometheusScrapeTests {
 
 	@AfterAll
 	void closeClients() {
-		this.clients.forEach(TcpClient::close);
+		this.clients.closeAll();
 	}
 
 	@Test

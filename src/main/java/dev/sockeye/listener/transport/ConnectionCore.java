@@ -144,8 +144,19 @@ final class ConnectionCore {
 	 * connection)
 	 */
 	byte[] replyFrame(Message<?> message) {
+		return replyFrame(message, Replies.bytes(message));
+	}
+
+	/**
+	 * @param message a reply
+	 * @param reply its bytes
+	 * @return the whole reply frame, for one write
+	 * @throws MessagingException when the reply cannot be framed (logged with the
+	 * connection)
+	 */
+	byte[] replyFrame(Message<?> message, byte[] reply) {
 		try {
-			return this.wire.replyCodec().frame(Replies.bytes(message));
+			return this.wire.replyCodec().frame(reply);
 		}
 		catch (FramingException ex) {
 			throw replyFramingFailed(message, ex);
@@ -155,14 +166,15 @@ final class ConnectionCore {
 	/**
 	 * Frames a reply into a buffer, without an array in between.
 	 * @param message a reply
+	 * @param reply its bytes
 	 * @param out where the frame goes
 	 * @return false, with nothing written, when the frame does not fit
 	 * @throws MessagingException when the reply cannot be framed (logged with the
 	 * connection)
 	 */
-	boolean replyFrame(Message<?> message, ByteBuffer out) {
+	boolean replyFrame(Message<?> message, byte[] reply, ByteBuffer out) {
 		try {
-			return this.wire.replyCodec().frame(Replies.bytes(message), out);
+			return this.wire.replyCodec().frame(reply, out);
 		}
 		catch (FramingException ex) {
 			throw replyFramingFailed(message, ex);

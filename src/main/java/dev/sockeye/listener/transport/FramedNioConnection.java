@@ -330,12 +330,14 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	public void send(Message<?> message) {
 		try {
 			// on the loop's thread, the reply is framed straight into its direct buffer
+			// when it fits
+			byte[] reply = Replies.bytes(message);
 			ByteBuffer direct = (this.tls == null) ? this.loop.ioBuffer() : null;
-			if (direct != null && this.core.replyFrame(message, direct)) {
+			if (direct != null && this.core.replyFrame(message, reply, direct)) {
 				this.writer.write(direct.flip());
 			}
 			else {
-				this.writer.write(this.core.replyFrame(message));
+				this.writer.write(this.core.replyFrame(message, reply));
 			}
 		}
 		catch (IOException ex) {
