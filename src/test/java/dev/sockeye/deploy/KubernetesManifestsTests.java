@@ -372,7 +372,7 @@ class KubernetesManifestsTests {
 	}
 
 	@Test
-	void theJvmRunsOnG1WhichItsOwnChoiceUnderTheMemoryLimitWouldNotBe() throws IOException {
+	void theContainerAsksForG1SinceTheJvmPicksSerialUnderItsMemoryLimit() throws IOException {
 		Container container = container();
 		assertThat(Quantity.getAmountInBytes(container.getResources().getLimits().get("memory")))
 			.as("under 1792 MiB the JVM would pick Serial")
