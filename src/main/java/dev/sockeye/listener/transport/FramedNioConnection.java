@@ -191,17 +191,18 @@ final class FramedNioConnection extends TcpNioConnection implements FramedConnec
 	private int readInto(FrameBuffer input) throws IOException {
 		ByteBuffer room = input.writableView();
 		ByteBuffer direct = this.loop.ioBuffer();
+		int read;
 		if (direct == null) {
-			int read = this.channel.read(room);
-			if (read > 0) {
-				input.written(read);
-			}
-			return read;
+			read = this.channel.read(room);
 		}
-		direct.limit(Math.min(direct.capacity(), room.remaining()));
-		int read = this.channel.read(direct);
+		else {
+			direct.limit(Math.min(direct.capacity(), room.remaining()));
+			read = this.channel.read(direct);
+			if (read > 0) {
+				room.put(direct.flip());
+			}
+		}
 		if (read > 0) {
-			room.put(direct.flip());
 			input.written(read);
 		}
 		return read;

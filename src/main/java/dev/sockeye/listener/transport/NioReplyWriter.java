@@ -59,7 +59,7 @@ final class NioReplyWriter {
 	void write(byte[] frame) throws IOException {
 		this.lock.lock();
 		try {
-			writeFrame(frame);
+			writeFrame(ByteBuffer.wrap(frame), false);
 		}
 		finally {
 			this.lock.unlock();
@@ -74,12 +74,7 @@ final class NioReplyWriter {
 	void write(ByteBuffer frame) throws IOException {
 		this.lock.lock();
 		try {
-			if (this.tls != null) {
-				this.tls.write(frame, this::writeOrQueueCopy);
-			}
-			else {
-				writeOrQueue(frame, true, true);
-			}
+			writeFrame(frame, true);
 		}
 		finally {
 			this.lock.unlock();
@@ -94,7 +89,7 @@ final class NioReplyWriter {
 	boolean writeGreeting(Greeting greeting) throws IOException {
 		this.lock.lock();
 		try {
-			writeFrame(greeting.frame());
+			writeFrame(ByteBuffer.wrap(greeting.frame()), false);
 			boolean flushed = this.queued.isEmpty();
 			this.closeWhenFlushed = greeting.thenClose() && !flushed;
 			return flushed;
@@ -104,13 +99,18 @@ final class NioReplyWriter {
 		}
 	}
 
-	private void writeFrame(byte[] frame) throws IOException {
+	/**
+	 * Encrypts and writes, or writes, one frame; call with the lock.
+	 * @param frame the frame, from its position to its limit
+	 * @param reused whether its bytes are written to after this call, so that a rest the
+	 * socket does not take must be queued as a copy (encrypted records always are)
+	 */
+	private void writeFrame(ByteBuffer frame, boolean reused) throws IOException {
 		if (this.tls != null) {
-			this.tls.write(ByteBuffer.wrap(frame), this::writeOrQueueCopy);
+			this.tls.write(frame, this::writeOrQueueCopy);
 		}
 		else {
-			// the frame is never written to after this, so a queued rest needs no copy
-			writeOrQueue(ByteBuffer.wrap(frame), true, false);
+			writeOrQueue(frame, true, reused);
 		}
 	}
 
