@@ -93,28 +93,18 @@ final class DelimiterCodec extends FrameCodec {
 	@Override
 	public byte[] frame(byte[] payload) throws FramingException {
 		checkOutgoing(payload);
-		int head = (this.startByte != NONE) ? 1 : 0;
-		int tail = this.crlf ? 2 : 1;
-		byte[] frame = new byte[head + payload.length + tail];
-		if (head == 1) {
-			frame[0] = (byte) this.startByte;
-		}
-		System.arraycopy(payload, 0, frame, head, payload.length);
-		if (this.crlf) {
-			frame[frame.length - 2] = CR;
-		}
-		frame[frame.length - 1] = this.endByte;
+		byte[] frame = new byte[frameLength(payload)];
+		frame(payload, ByteBuffer.wrap(frame));
 		return frame;
 	}
 
 	@Override
 	public boolean frame(byte[] payload, ByteBuffer out) throws FramingException {
 		checkOutgoing(payload);
-		int head = (this.startByte != NONE) ? 1 : 0;
-		if (head + payload.length + (this.crlf ? 2 : 1) > out.remaining()) {
+		if (frameLength(payload) > out.remaining()) {
 			return false;
 		}
-		if (head == 1) {
+		if (this.startByte != NONE) {
 			out.put((byte) this.startByte);
 		}
 		out.put(payload);
@@ -123,6 +113,10 @@ final class DelimiterCodec extends FrameCodec {
 		}
 		out.put(this.endByte);
 		return true;
+	}
+
+	private int frameLength(byte[] payload) {
+		return ((this.startByte != NONE) ? 1 : 0) + payload.length + (this.crlf ? 2 : 1);
 	}
 
 }

@@ -59,12 +59,7 @@ final class LengthHeaderCodec extends FrameCodec {
 	public byte[] frame(byte[] payload) throws FramingException {
 		checkOutgoing(payload);
 		byte[] frame = new byte[this.headerSize + payload.length];
-		int length = payload.length;
-		for (int i = this.headerSize - 1; i >= 0; i--) {
-			frame[i] = (byte) length;
-			length >>>= 8;
-		}
-		System.arraycopy(payload, 0, frame, this.headerSize, payload.length);
+		frame(payload, ByteBuffer.wrap(frame));
 		return frame;
 	}
 
