@@ -1,6 +1,8 @@
 package dev.sockeye.relay;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 import dev.sockeye.client.AfterReply;
 
@@ -19,17 +21,15 @@ final class UpstreamExchange implements MessageChannel {
 
 	final Message<?> request;
 
-	final long startNanos = System.nanoTime();
-
 	private final Runnable released;
 
-	private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+	private final AtomicBoolean done = new AtomicBoolean();
 
 	/**
 	 * @param request the request, built with this exchange as its reply channel
 	 * @param released told once the gateway is done with the exchange's connection
 	 */
-	UpstreamExchange(java.util.function.Function<UpstreamExchange, Message<?>> request, Runnable released) {
+	UpstreamExchange(Function<UpstreamExchange, Message<?>> request, Runnable released) {
 		this.request = request.apply(this);
 		this.released = released;
 	}

@@ -1,13 +1,9 @@
 package dev.sockeye.service;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
-import dev.sockeye.metrics.ErrorType;
 import dev.sockeye.metrics.ListenerMetrics;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 /**
  * Calls a listener's {@link AsyncSockeyeService} for an {@code nio} listener's
@@ -16,19 +12,9 @@ import org.apache.commons.logging.LogFactory;
  */
 public final class AsyncServiceHandler {
 
-	private static final Log logger = LogFactory.getLog(AsyncServiceHandler.class);
-
-	private final String listener;
-
-	private final String serviceName;
-
 	private final AsyncSockeyeService service;
 
-	private final byte[] errorReply;
-
-	private final boolean replies;
-
-	private final ListenerMetrics metrics;
+	private final ServiceCalls calls;
 
 	/**
 	 * @param listener the listener's name
@@ -40,19 +26,15 @@ public final class AsyncServiceHandler {
 	 */
 	public AsyncServiceHandler(String listener, String serviceName, AsyncSockeyeService service, String errorReply,
 			boolean replies, ListenerMetrics metrics) {
-		this.listener = listener;
-		this.serviceName = serviceName;
 		this.service = service;
-		this.errorReply = errorReply.getBytes(StandardCharsets.UTF_8);
-		this.replies = replies;
-		this.metrics = metrics;
+		this.calls = new ServiceCalls(listener, serviceName, errorReply, replies, metrics);
 	}
 
 	/**
 	 * @return the listener's name, for the peers of its connections
 	 */
 	public String listener() {
-		return this.listener;
+		return this.calls.listener();
 	}
 
 	/**
@@ -76,22 +58,17 @@ public final class AsyncServiceHandler {
 
 	private void done(byte[] reply, Throwable failure, Peer peer, long start, Outcome outcome) {
 		long nanos = System.nanoTime() - start;
-		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
-				: failure;
-		if (cause == null) {
-			this.metrics.request(this.serviceName, true, nanos);
-			outcome.reply(this.replies ? reply : null);
+		if (failure == null) {
+			outcome.reply(this.calls.succeeded(reply, nanos));
 			return;
 		}
-		this.metrics.request(this.serviceName, false, nanos);
-		this.metrics.error(ErrorType.SERVICE);
-		if (cause instanceof CloseConnectionException) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		if (this.calls.failed(cause, peer.connectionId(), nanos)) {
 			outcome.close();
 			return;
 		}
-		logger.error("Listener '" + this.listener + "' service '" + this.serviceName + "' failed on connection "
-				+ peer.connectionId() + "; replying with the error reply", cause);
-		outcome.reply(this.replies ? this.errorReply : null);
+		outcome.reply(this.calls.errorReply());
 	}
 
 	/** What becomes of one request: a reply, none, or the connection closed. */

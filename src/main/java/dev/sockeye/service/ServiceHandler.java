@@ -1,12 +1,8 @@
 package dev.sockeye.service;
 
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 
-import dev.sockeye.metrics.ErrorType;
 import dev.sockeye.metrics.ListenerMetrics;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.integration.handler.AbstractReplyProducingMessageHandler;
 import org.springframework.integration.ip.IpHeaders;
@@ -21,19 +17,11 @@ import org.springframework.messaging.support.GenericMessage;
  */
 public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 
-	private static final Log logger = LogFactory.getLog(ServiceHandler.class);
-
 	private final String listener;
-
-	private final String serviceName;
 
 	private final SockeyeService service;
 
-	private final byte[] errorReply;
-
-	private final boolean replies;
-
-	private final ListenerMetrics metrics;
+	private final ServiceCalls calls;
 
 	private final Consumer<String> closeConnection;
 
@@ -49,11 +37,8 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 	public ServiceHandler(String listener, String serviceName, SockeyeService service, String errorReply,
 			boolean replies, ListenerMetrics metrics, Consumer<String> closeConnection) {
 		this.listener = listener;
-		this.serviceName = serviceName;
 		this.service = service;
-		this.errorReply = errorReply.getBytes(StandardCharsets.UTF_8);
-		this.replies = replies;
-		this.metrics = metrics;
+		this.calls = new ServiceCalls(listener, serviceName, errorReply, replies, metrics);
 		this.closeConnection = closeConnection;
 		setRequiresReply(false);
 		// a reply carries its payload only: copying the request's headers into every
@@ -79,23 +64,17 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 		byte[] reply;
 		long start = System.nanoTime();
 		try {
-			reply = this.service.handle((byte[]) message.getPayload(), peer);
-			this.metrics.request(this.serviceName, true, System.nanoTime() - start);
-		}
-		catch (CloseConnectionException ex) {
-			this.metrics.request(this.serviceName, false, System.nanoTime() - start);
-			this.metrics.error(ErrorType.SERVICE);
-			this.closeConnection.accept(peer.connectionId());
-			return null;
+			reply = this.calls.succeeded(this.service.handle((byte[]) message.getPayload(), peer),
+					System.nanoTime() - start);
 		}
 		catch (Exception ex) {
-			this.metrics.request(this.serviceName, false, System.nanoTime() - start);
-			this.metrics.error(ErrorType.SERVICE);
-			logger.error("Listener '" + this.listener + "' service '" + this.serviceName + "' failed on connection "
-					+ peer.connectionId() + "; replying with the error reply", ex);
-			reply = this.errorReply;
+			if (this.calls.failed(ex, peer.connectionId(), System.nanoTime() - start)) {
+				this.closeConnection.accept(peer.connectionId());
+				return null;
+			}
+			reply = this.calls.errorReply();
 		}
-		if (!this.replies || reply == null) {
+		if (reply == null) {
 			return null;
 		}
 		// a message as the reply: Spring Integration sends it as it is, with no builder

@@ -3,6 +3,7 @@ package dev.sockeye.service;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.core.ResolvableType;
@@ -76,7 +77,7 @@ public class ServiceResolver {
 		String[] services = this.beans.getBeanNamesForType(SockeyeService.class);
 		String[] bytes = this.beans.getBeanNamesForType(BYTES_FUNCTION);
 		String[] strings = this.beans.getBeanNamesForType(STRING_FUNCTION);
-		return java.util.stream.Stream.of(new String[] { ECHO, REPLY, "relay" }, services, bytes, strings)
+		return Stream.of(new String[] { ECHO, REPLY, "relay" }, services, bytes, strings)
 			.flatMap(Arrays::stream)
 			.distinct()
 			.sorted()
