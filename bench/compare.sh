@@ -451,8 +451,12 @@ section_slowloris() {
     apid=$!
     PIDS+=("$apid")
   }
+  # both servers run side by side (on core 0, the idle one costs nothing) and their rounds alternate, so each pair of
+  # rounds sees the same phase of a noisy machine: measured one after the other, the two ratios came minutes apart
+  local -A sport spid
   for s in sockeye epoll; do
     pick_port port
+    sport[$s]=$port
     say "slowloris: $s on port $port; unmeasured attack and load for ${SLOWLORIS_WARMUP}s"
     if [ "$s" = sockeye ]; then
       sockeye_cmd "$JAVA" "$port" --sockeye.listeners.bench.message-timeout=$MESSAGE_TIMEOUT
@@ -460,12 +464,17 @@ section_slowloris() {
     else
       start_server slowloris-epoll 0 "$port" "$bin/peer_epoll" "$port" || continue
     fi
+    spid[$s]=$SRV_PID
     # a server in service has compiled its accept, read and close paths: warm them up under attack first
     attack "$port" $((SLOWLORIS_WARMUP + 4)) /dev/null
     bench_json "$port" "$SLOWLORIS_WARMUP" 1 "$work/warm.json"
     wait "$apid" 2>/dev/null; forget "$apid"
-    without=() withs=() closed=()
-    for round in $(seq 1 "$ROUNDS"); do
+  done
+  local -A withouts withss closeds
+  for round in $(seq 1 "$ROUNDS"); do
+    for s in sockeye epoll; do
+      [ -n "${spid[$s]:-}" ] || continue
+      port=${sport[$s]}
       for with in 0 1; do
         f=$work/slowloris.$s.$round.$with.json
         rm -f "$f"
@@ -484,16 +493,23 @@ section_slowloris() {
         fi
         if [ $with = 1 ]; then
           wait "$apid" 2>/dev/null; forget "$apid"
-          closed+=("$(json "$work/attack.$s.$round.json" closed)")
-          [ -n "$a" ] && withs+=("$a")
+          closed=$(json "$work/attack.$s.$round.json" closed)
+          closeds[$s]="${closeds[$s]:-}${closeds[$s]:+ }${closed:-?}"
+          [ -n "$a" ] && withss[$s]="${withss[$s]:-} $a"
           sleep 2
         else
-          [ -n "$a" ] && without+=("$a")
+          [ -n "$a" ] && withouts[$s]="${withouts[$s]:-} $a"
         fi
-        say "  round $round $( [ $with = 1 ] && echo with || echo without) attackers: $(num "$(json "$f" requestsPerSecond)") req/s, p99 $(lat "$a")$([ $with = 1 ] && echo ", attackers closed ${closed[-1]:-?}")"
+        say "  $s round $round $( [ $with = 1 ] && echo with || echo without) attackers: $(num "$(json "$f" requestsPerSecond)") req/s, p99 $(lat "$a")$([ $with = 1 ] && echo ", attackers closed ${closed:-?}")"
       done
     done
-    stop "$SRV_PID"
+  done
+  for s in sockeye epoll; do
+    [ -n "${spid[$s]:-}" ] || continue
+    stop "${spid[$s]}"
+    read -r -a without <<< "${withouts[$s]:-}"
+    read -r -a withs <<< "${withss[$s]:-}"
+    read -r -a closed <<< "${closeds[$s]:-}"
     D[slowloris.$s.without]=$(median "${without[@]}")
     D[slowloris.$s.with]=$(median "${withs[@]}")
     D[slowloris.$s.ratio]=$(ratio "${D[slowloris.$s.with]}" "${D[slowloris.$s.without]}")
@@ -584,7 +600,7 @@ report() {
   if has "$only" slowloris; then
     echo "### Under $(num $ATTACKERS) slowloris clients"
     echo
-    echo "bench (the jar's, open loop, $(num "$SLOWLORIS_RATE") req/s over 50 connections, ${SECS} s after ${SLOWLORIS_BENCH_WARM} s) and the attackers (bench/slowloris.c: a byte a second, no delimiter, reconnecting) on core 1, the server on core 0; after ${SLOWLORIS_WARMUP} s of unmeasured attack; medians of $ROUNDS round(s). Sockeye: message-timeout $MESSAGE_TIMEOUT; the C echo closes no attacker."
+    echo "bench (the jar's, open loop, $(num "$SLOWLORIS_RATE") req/s over 50 connections, ${SECS} s after ${SLOWLORIS_BENCH_WARM} s) and the attackers (bench/slowloris.c: a byte a second, no delimiter, reconnecting) on core 1, both servers on core 0, started together; after ${SLOWLORIS_WARMUP} s of unmeasured attack on each, the rounds alternate between them; medians of $ROUNDS round(s). Sockeye: message-timeout $MESSAGE_TIMEOUT; the C echo closes no attacker."
     echo
     echo "| server | p99 without | p99 with | with / without | attackers closed per round |"
     echo "|---|---|---|---|---|"
