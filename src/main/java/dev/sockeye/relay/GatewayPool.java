@@ -162,15 +162,11 @@ final class GatewayPool {
 	 * @return completes with the reply's bytes, or exceptionally when the connection
 	 * failed or no reply came within the reply timeout (waiting for a free connection
 	 * included)
+	 * @throws IllegalStateException when the client's address cannot go into the PROXY
+	 * protocol header; nothing is sent then
 	 */
 	CompletableFuture<byte[]> exchange(byte[] request, Peer peer) {
-		UpstreamExchange exchange;
-		try {
-			exchange = new UpstreamExchange((self) -> message(request, peer, self), this::released);
-		}
-		catch (RuntimeException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
+		UpstreamExchange exchange = new UpstreamExchange((self) -> message(request, peer, self), this::released);
 		CompletableFuture<byte[]> reply = exchange.reply.orTimeout(this.replyTimeoutMillis, TimeUnit.MILLISECONDS)
 			.thenApply((message) -> (byte[]) message.getPayload());
 		boolean now;

@@ -137,9 +137,22 @@ final class Upstream {
 		long start = System.nanoTime();
 		InetSocketAddress address = this.direct;
 		EventLoop loop = (address != null) ? EventLoop.current() : null;
-		CompletableFuture<byte[]> reply = (loop != null) ? this.loopPools
-			.computeIfAbsent(loop, (key) -> new LoopPool(key, address, this.codec, this.metrics, this.settings))
-			.exchange(request) : this.gateway.exchange(request, peer);
+		CompletableFuture<byte[]> reply;
+		if (loop != null) {
+			reply = this.loopPools
+				.computeIfAbsent(loop, (key) -> new LoopPool(key, address, this.codec, this.metrics, this.settings))
+				.exchange(request);
+		}
+		else {
+			try {
+				reply = this.gateway.exchange(request, peer);
+			}
+			catch (RuntimeException ex) {
+				// the request could not be built: nothing was sent, and the upstream is
+				// not to blame
+				return CompletableFuture.failedFuture(ex);
+			}
+		}
 		return reply.handle((bytes, failure) -> outcome(start, bytes, failure));
 	}
 
