@@ -17,8 +17,6 @@ import org.springframework.messaging.support.GenericMessage;
  */
 public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 
-	private final String listener;
-
 	private final SockeyeService service;
 
 	private final ServiceCalls calls;
@@ -36,7 +34,6 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 	 */
 	public ServiceHandler(String listener, String serviceName, SockeyeService service, String errorReply,
 			boolean replies, ListenerMetrics metrics, Consumer<String> closeConnection) {
-		this.listener = listener;
 		this.service = service;
 		this.calls = new ServiceCalls(listener, serviceName, errorReply, replies, metrics);
 		this.closeConnection = closeConnection;
@@ -59,7 +56,7 @@ public final class ServiceHandler extends AbstractReplyProducingMessageHandler {
 	 */
 	public Message<?> answer(Message<?> message) {
 		MessageHeaders headers = message.getHeaders();
-		Peer peer = new Peer(this.listener, (String) headers.get(IpHeaders.CONNECTION_ID),
+		Peer peer = new Peer(this.calls.listener(), (String) headers.get(IpHeaders.CONNECTION_ID),
 				(String) headers.get(IpHeaders.IP_ADDRESS), remotePort(headers));
 		byte[] reply;
 		long start = System.nanoTime();
