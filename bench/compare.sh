@@ -217,8 +217,9 @@ io_threads=0
 python3 - "$jar" <<'EOF' && io_threads=1
 import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
+# Sockeye's classes: at the root of the flat jar, under BOOT-INF/classes/ in the repackaged jars before 4f3b650
 sys.exit(0 if any(b'ioThreads' in z.read(n) for n in z.namelist()
-                  if n.startswith('BOOT-INF/classes/') and n.endswith('.class')) else 1)
+                  if n.startswith(('dev/sockeye/', 'BOOT-INF/classes/')) and n.endswith('.class')) else 1)
 EOF
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)

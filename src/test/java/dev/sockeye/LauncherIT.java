@@ -2,6 +2,10 @@ package dev.sockeye;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +83,24 @@ class LauncherIT {
 	}
 
 	@Test
+	void servesTheStatusPageHealthAndPrometheusFromTheJar() throws Exception {
+		int port = freePort();
+		int http = freePort();
+		Process server = launch(Map.of("SOCKEYE_CACHE", "off"), "--server.port=" + http,
+				"--sockeye.listeners.echo.port=" + port);
+		try {
+			awaitListening(server, port);
+			assertThat(get(http, "/")).contains("<title>Sockeye status</title>");
+			assertThat(get(http, "/status-page/status.js")).isNotEmpty();
+			assertThat(get(http, "/actuator/health")).contains("\"status\":\"UP\"");
+			assertThat(get(http, "/actuator/prometheus")).contains("tcp_server_listener_up{", "listener=\"echo\"");
+		}
+		finally {
+			stop(server, port);
+		}
+	}
+
+	@Test
 	void leavesTheCollectorToJavaOptsWhenTheyNameOne() throws Exception {
 		int port = freePort();
 		Process server = launch(Map.of("SOCKEYE_CACHE", "off", "JAVA_OPTS", "-XX:+UseSerialGC -Xmx256m"),
@@ -91,6 +113,15 @@ class LauncherIT {
 		finally {
 			stop(server, port);
 		}
+	}
+
+	/** The body of a GET that must answer 200. */
+	private static String get(int port, String path) throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+					HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as("GET %s", path).isEqualTo(200);
+		return response.body();
 	}
 
 	/** The JVM's arguments: the launcher execs it, so the process is the JVM by now. */
