@@ -106,6 +106,18 @@ class ShadedJarIT {
 	}
 
 	@Test
+	void holdsEveryClassOfTheRuntimeClassPath() throws IOException {
+		try (JarFile jar = new JarFile(JAR.toFile())) {
+			List<String> classes = copies.keySet()
+				.stream()
+				.filter((name) -> name.endsWith(".class") && !isLeftOutEverywhere(name) && !LEFT_OUT.contains(name))
+				.toList();
+			assertThat(classes).hasSizeGreaterThan(10_000);
+			assertThat(classes).filteredOn((name) -> jar.getJarEntry(name) == null).isEmpty();
+		}
+	}
+
+	@Test
 	void leavesOutWhatThePomLeavesOut() throws IOException {
 		try (JarFile jar = new JarFile(JAR.toFile())) {
 			assertThat(jar.stream().map(JarEntry::getName))
