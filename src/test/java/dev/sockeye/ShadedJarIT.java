@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -66,12 +65,20 @@ class ShadedJarIT {
 	static void readTheClassPath() throws IOException {
 		String classPath = Files.readString(Path.of("target/runtime-class-path.txt"), StandardCharsets.UTF_8).strip();
 		for (String element : classPath.split(java.io.File.pathSeparator)) {
-			eachFile(Path.of(element), (name, bytes) -> add(name, element, bytes));
+			try (JarFile jar = new JarFile(element)) {
+				for (JarEntry entry : jar.stream().filter((entry) -> !entry.isDirectory()).toList()) {
+					try (InputStream in = jar.getInputStream(entry)) {
+						add(entry.getName(), element, in);
+					}
+				}
+			}
 		}
 		Path classes = Path.of("target/classes");
 		try (Stream<Path> files = Files.walk(classes)) {
 			for (Path file : files.filter(Files::isRegularFile).toList()) {
-				add(classes.relativize(file).toString().replace('\\', '/'), "target/classes", Files.readAllBytes(file));
+				try (InputStream in = Files.newInputStream(file)) {
+					add(classes.relativize(file).toString().replace('\\', '/'), "target/classes", in);
+				}
 			}
 		}
 	}
@@ -154,8 +161,8 @@ class ShadedJarIT {
 		properties(copy.text()).forEach((key, value) -> {
 			List<String> values = Arrays.asList(all.getProperty((String) key, "").split(","));
 			for (String one : ((String) value).split(",")) {
-				if (!one.isBlank() && !values.contains(one.strip())) {
-					missing.add(key + "=" + one.strip() + " from " + copy.origin());
+				if (!one.isEmpty() && !values.contains(one)) {
+					missing.add(key + "=" + one + " from " + copy.origin());
 				}
 			}
 		});
@@ -200,20 +207,13 @@ class ShadedJarIT {
 		}
 	}
 
-	private static void eachFile(Path jarPath, BiConsumer<String, byte[]> action) throws IOException {
-		try (JarFile jar = new JarFile(jarPath.toFile())) {
-			for (JarEntry entry : jar.stream().filter((entry) -> !entry.isDirectory()).toList()) {
-				try (InputStream in = jar.getInputStream(entry)) {
-					action.accept(entry.getName(), in.readAllBytes());
-				}
-			}
-		}
-	}
-
-	/** Keeps the bytes of files other than classes, the ones compared. */
-	private static void add(String name, String origin, byte[] bytes) {
-		copies.computeIfAbsent(name, (key) -> new ArrayList<>())
-			.add(new Copy(origin, name.endsWith(".class") ? new byte[0] : bytes));
+	/**
+	 * Reads the files other than classes, the ones compared; of a class, only where it
+	 * came from.
+	 */
+	private static void add(String name, String origin, InputStream in) throws IOException {
+		byte[] bytes = name.endsWith(".class") ? new byte[0] : in.readAllBytes();
+		copies.computeIfAbsent(name, (key) -> new ArrayList<>()).add(new Copy(origin, bytes));
 	}
 
 	private record Copy(String origin, byte[] bytes) {
