@@ -64,6 +64,20 @@ class LauncherIT {
 	}
 
 	@Test
+	void buildsTheCacheWhenAnArgumentTurnsOnLazyInitialization() throws Exception {
+		Path cache = this.temp.resolve("lazy-cache");
+		Process build = launch(Map.of("SOCKEYE_CACHE_DIR", cache.toString()), "cache",
+				"--spring.main.lazy-initialization=true", "--server.port=0");
+		assertThat(build.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		assertThat(build.exitValue()).isZero();
+		try (Stream<Path> files = Files.walk(cache)) {
+			assertThat(files.map(Path::getFileName).map(Path::toString))
+				.anyMatch((name) -> name.equals("sockeye.aot") || name.equals("sockeye.jsa"))
+				.noneMatch((name) -> name.equals("build-failed.log"));
+		}
+	}
+
+	@Test
 	void runsTheClientCommandAgainstAServerItStarted() throws Exception {
 		int port = freePort();
 		Process server = launch(Map.of("SOCKEYE_CACHE", "off"), "--server.port=0",
