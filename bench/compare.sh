@@ -8,7 +8,8 @@
 #                    script, not Sockeye (its figures are not worth comparing)
 #   --only LIST      comma-separated sections, in this order (default all):
 #                      single     one core each: server on core 0, loadgen on core 1; 50 and 1,000 connections (32 B),
-#                                 50 x 1 KiB, 10,000 connections (p99.9, RSS); time to listening pinned; idle RSS
+#                                 50 x 1 KiB, 10,000 connections (p99.9, RSS); time to listening pinned; idle RSS.
+#                                 The servers run side by side and take turns, SINGLE_ROUNDS rounds (medians reported)
 #                      startup    time to listening on two cores (taskset -c 0,1), median of STARTS starts; also
 #                                 bin/sockeye's when the launcher exists (on each JVM, its cache built first), and
 #                                 the reference's: peer-si.jar with java -jar, and extracted with an AOT cache on Java 25
@@ -26,8 +27,8 @@
 # Env: SOCKEYE_BENCH_REFS (default <repo>/../shared/bench), SOCKEYE_BENCH_BIN (default $BENCH_BIN or
 #      /tmp/sockeye-bench; built with the refs' build.sh when it lacks a binary), JAVA (default java), SOCKEYE_JAVA_OPTS
 #      (JVM options for the Sockeye servers; default bin/sockeye's for the server, -Xms64m -XX:+UseG1GC), WARM, SECS,
-#      BIG_CONNS, SCALE_SCEN (CONNS:SIZE, default 1000:32), ROUNDS, SLOWLORIS_WARMUP, SLOWLORIS_RATE,
-#      SLOWLORIS_BENCH_WARM, STARTS.
+#      BIG_CONNS, SCALE_SCEN (CONNS:SIZE, default 1000:32), ROUNDS, SINGLE_ROUNDS (default 2), SLOWLORIS_WARMUP,
+#      SLOWLORIS_RATE, SLOWLORIS_BENCH_WARM, STARTS.
 # Every process it starts (servers, HAProxy, loadgen, attackers) is stopped on exit. Ports are picked free, in
 # 21000-29999 (below the ephemeral range, so 10,000 client connections cannot take them). Traffic stays on 127.0.0.1.
 set -u
@@ -64,10 +65,12 @@ if [ -z "$java25" ]; then
   done
 fi
 if [ $quick = 1 ]; then
-  WARM=${WARM:-2} SECS=${SECS:-3} BIG_CONNS=${BIG_CONNS:-2000} ROUNDS=${ROUNDS:-1} SLOWLORIS_WARMUP=${SLOWLORIS_WARMUP:-3}
+  WARM=${WARM:-2} SECS=${SECS:-3} BIG_CONNS=${BIG_CONNS:-2000} ROUNDS=${ROUNDS:-1} SINGLE_ROUNDS=${SINGLE_ROUNDS:-1}
+  SLOWLORIS_WARMUP=${SLOWLORIS_WARMUP:-3}
   SLOWLORIS_BENCH_WARM=${SLOWLORIS_BENCH_WARM:-2} STARTS=${STARTS:-1}
 else
-  WARM=${WARM:-5} SECS=${SECS:-10} BIG_CONNS=${BIG_CONNS:-10000} ROUNDS=${ROUNDS:-3} SLOWLORIS_WARMUP=${SLOWLORIS_WARMUP:-30}
+  WARM=${WARM:-5} SECS=${SECS:-10} BIG_CONNS=${BIG_CONNS:-10000} ROUNDS=${ROUNDS:-3} SINGLE_ROUNDS=${SINGLE_ROUNDS:-2}
+  SLOWLORIS_WARMUP=${SLOWLORIS_WARMUP:-30}
   SLOWLORIS_BENCH_WARM=${SLOWLORIS_BENCH_WARM:-10} STARTS=${STARTS:-3}
 fi
 SCALE_SCEN=${SCALE_SCEN:-1000:32} SLOWLORIS_RATE=${SLOWLORIS_RATE:-20000}
@@ -168,6 +171,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print a[(NR + 1) / 2];
   else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 CHECKS=()
+round_ratios() { # SERVER SCENARIO: each round's req/s over Netty's in the same round of the single section
+  local r out=
+  [ "$SINGLE_ROUNDS" -gt 1 ] || return 0
+  for r in $(seq 1 "$SINGLE_ROUNDS"); do
+    out="$out${out:+, }$(ratio "${D[single.$1.$2.$r.rps]:-}" "${D[single.netty.$2.$r.rps]:-}")x"
+  done
+  echo "round by round $out"
+}
 check() { # DESCRIPTION VALUE OP LIMIT [NOTE] [UNIT]: a PASS/FAIL/SKIP line; VALUE empty = not measured
   local desc=$1 v=$2 op=$3 limit=$4 note=${5:-} unit=${6:-x} verdict
   if [ -z "$v" ]; then
@@ -333,21 +344,49 @@ cell() { # KEY [p99|p999]: "83,919 (1.02 ms)"
 # sections
 
 SCENARIOS=("50:32" "1000:32" "50:1024" "$BIG_CONNS:32")
+# All servers run side by side, pinned to core 0 (an idle one costs the measured one nothing), and each scenario runs
+# on every server in turn, SINGLE_ROUNDS times, starting each round one server further along: the servers of a ratio
+# are measured seconds apart, in the same phase of a noisy machine. Measured one server after the other, Netty's and
+# Sockeye's figures came minutes apart, and the 1 KiB ratio of the same jar went from 0.74x to 1.70x over four runs.
 section_single() {
-  local s port sc
+  local s port sc round i n key rps p99 p999 rss ok err
+  local -a up=()
   for s in ${servers//,/ }; do
     [ "$s" = launcher ] && continue
     pick_port port
     say "single core: $(label "$s") on port $port"
     start_named "$s" 0 "$port" 1 || { D[single.$s.failed]=1; continue; }
-    D[single.$s.listen]=$SRV_SECS
+    D[single.$s.listen]=$SRV_SECS D[single.$s.pid]=$SRV_PID D[single.$s.port]=$(echo_port "$s" "$port")
     sleep 1
     D[single.$s.idle]=$(rss_kib "$SRV_PID")
-    for sc in "${SCENARIOS[@]}"; do
-      load "single.$s.$sc" "$(echo_port "$s" "$port")" "${sc%%:*}" "${sc##*:}" "$SRV_PID"
-    done
-    stop "$SRV_PID"
+    up+=("$s")
   done
+  n=${#up[@]}
+  for sc in "${SCENARIOS[@]}"; do
+    for round in $(seq 1 "$SINGLE_ROUNDS"); do
+      for i in $(seq 0 $((n - 1))); do
+        s=${up[$(((i + round - 1) % n))]}
+        say "single core: $(label "$s"), ${sc%%:*} x ${sc##*:} B, round $round of $SINGLE_ROUNDS"
+        load "single.$s.$sc.$round" "${D[single.$s.port]}" "${sc%%:*}" "${sc##*:}" "${D[single.$s.pid]}"
+      done
+    done
+    for s in "${up[@]}"; do
+      rps=() p99=() p999=() rss=0 ok=1 err=
+      for round in $(seq 1 "$SINGLE_ROUNDS"); do
+        key=single.$s.$sc.$round
+        [ -n "${D[$key.rps]:-}" ] && rps+=("${D[$key.rps]}") p99+=("${D[$key.p99]}") p999+=("${D[$key.p999]}")
+        [ "${D[$key.rss]:-0}" -gt $rss ] && rss=${D[$key.rss]}
+        [ "${D[$key.ok]:-0}" = 1 ] || ok=0
+        [ -n "${D[$key.err]:-}" ] && err="$err${err:+; }round $round: ${D[$key.err]}"
+      done
+      key=single.$s.$sc
+      D[$key.ok]=$ok D[$key.rss]=$rss
+      [ -n "$err" ] && D[$key.err]=$err
+      [ ${#rps[@]} -gt 0 ] && D[$key.rps]=$(median "${rps[@]}") D[$key.p99]=$(median "${p99[@]}") \
+        D[$key.p999]=$(median "${p999[@]}") D[$key.rounds]="${rps[*]}"
+    done
+  done
+  for s in "${up[@]}"; do stop "${D[single.$s.pid]}"; done
 }
 
 section_startup() {
@@ -540,7 +579,7 @@ report() {
   if has "$only" single || has "$only" startup; then
     echo "### One core each"
     echo
-    echo "Server pinned to core 0, loadgen (../shared/bench) on core 1; 32 B CRLF echo, depth 1, ${SECS} s measured after a ${WARM} s warm-up; req/s (p99)."
+    echo "Server pinned to core 0, loadgen (../shared/bench) on core 1; 32 B CRLF echo, depth 1, ${SECS} s measured after a ${WARM} s warm-up; req/s (p99). The servers run side by side and take turns: each figure is the median of $SINGLE_ROUNDS round(s), and a ratio's two servers are measured seconds apart."
     echo
     printf '| |'; for s in "${cols[@]}"; do printf ' %s |' "$(label "$s")"; done; echo
     printf '|---|'; for s in "${cols[@]}"; do printf -- '---|'; done; echo
@@ -625,9 +664,12 @@ report() {
       [[ ",$servers," == *",$s,"* ]] || continue
       local L n1 n2 n3 worst
       L=$(label "$s")
-      check "$L: req/s at 50 conns / Netty's" "$(ratio "${D[single.$s.50:32.rps]:-}" "${D[single.netty.50:32.rps]:-}")" ">=" 0.8
-      check "$L: req/s at 1,000 conns / Netty's" "$(ratio "${D[single.$s.1000:32.rps]:-}" "${D[single.netty.1000:32.rps]:-}")" ">=" 0.8
-      check "$L: req/s at 50 x 1 KiB / Netty's" "$(ratio "${D[single.$s.50:1024.rps]:-}" "${D[single.netty.50:1024.rps]:-}")" ">=" 1
+      check "$L: req/s at 50 conns / Netty's" "$(ratio "${D[single.$s.50:32.rps]:-}" "${D[single.netty.50:32.rps]:-}")" ">=" 0.8 \
+        "$(round_ratios "$s" 50:32)"
+      check "$L: req/s at 1,000 conns / Netty's" "$(ratio "${D[single.$s.1000:32.rps]:-}" "${D[single.netty.1000:32.rps]:-}")" ">=" 0.8 \
+        "$(round_ratios "$s" 1000:32)"
+      check "$L: req/s at 50 x 1 KiB / Netty's" "$(ratio "${D[single.$s.50:1024.rps]:-}" "${D[single.netty.50:1024.rps]:-}")" ">=" 1 \
+        "$(round_ratios "$s" 50:1024)"
       n1=$(ratio "${D[single.$s.50:32.p99]:-}" "${D[single.netty.50:32.p99]:-}")
       n2=$(ratio "${D[single.$s.1000:32.p99]:-}" "${D[single.netty.1000:32.p99]:-}")
       n3=$(ratio "${D[single.$s.50:1024.p99]:-}" "${D[single.netty.50:1024.p99]:-}")
