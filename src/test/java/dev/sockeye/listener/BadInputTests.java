@@ -1,8 +1,14 @@
 package dev.sockeye.listener;
 
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.sockeye.metrics.TcpMeterNames;
 import dev.sockeye.support.TcpClient;
 import dev.sockeye.support.Wire;
 import dev.sockeye.listener.Listeners;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,29 +20,65 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Input that breaks the framing closes that connection on purpose, with a log line naming
  * it, while the listener keeps serving everyone else.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = { "sockeye.listeners.lines-nio.port=0",
-		"sockeye.listeners.lines-nio.max-message-size=1KB", "sockeye.listeners.lines-blocking.port=0",
-		"sockeye.listeners.lines-blocking.max-message-size=1KB", "sockeye.listeners.lines-blocking.io=blocking",
-		"sockeye.listeners.len-nio.port=0", "sockeye.listeners.len-nio.framing=length-header-4",
-		"sockeye.listeners.len-nio.max-message-size=1KB", "sockeye.listeners.len-blocking.port=0",
-		"sockeye.listeners.len-blocking.framing=length-header-4", "sockeye.listeners.len-blocking.max-message-size=1KB",
-		"sockeye.listeners.len-blocking.io=blocking", "sockeye.listeners.stx-nio.port=0",
-		"sockeye.listeners.stx-nio.framing=stx-etx", "sockeye.listeners.stx-blocking.port=0",
-		"sockeye.listeners.stx-blocking.framing=stx-etx", "sockeye.listeners.stx-blocking.io=blocking",
-		"sockeye.listeners.told-nio.port=0", "sockeye.listeners.told-nio.max-message-size=16B",
-		"sockeye.listeners.told-nio.bad-input-reply=TOO LONG", "sockeye.listeners.told-blocking.port=0",
-		"sockeye.listeners.told-blocking.max-message-size=16B",
-		"sockeye.listeners.told-blocking.bad-input-reply=TOO LONG", "sockeye.listeners.told-blocking.io=blocking" })
+@SpringBootTest(webEnvironment = WebEnvironment.NONE,
+		properties = { "sockeye.listeners.lines-nio.port=0", "sockeye.listeners.lines-nio.max-message-size=1KB",
+				"sockeye.listeners.lines-blocking.port=0", "sockeye.listeners.lines-blocking.max-message-size=1KB",
+				"sockeye.listeners.lines-blocking.io=blocking", "sockeye.listeners.len-nio.port=0",
+				"sockeye.listeners.len-nio.framing=length-header-4", "sockeye.listeners.len-nio.max-message-size=1KB",
+				"sockeye.listeners.len-blocking.port=0", "sockeye.listeners.len-blocking.framing=length-header-4",
+				"sockeye.listeners.len-blocking.max-message-size=1KB", "sockeye.listeners.len-blocking.io=blocking",
+				"sockeye.listeners.stx-nio.port=0", "sockeye.listeners.stx-nio.framing=stx-etx",
+				"sockeye.listeners.stx-blocking.port=0", "sockeye.listeners.stx-blocking.framing=stx-etx",
+				"sockeye.listeners.stx-blocking.io=blocking", "sockeye.listeners.told-nio.port=0",
+				"sockeye.listeners.told-nio.max-message-size=16B",
+				"sockeye.listeners.told-nio.bad-input-reply=TOO LONG", "sockeye.listeners.told-blocking.port=0",
+				"sockeye.listeners.told-blocking.max-message-size=16B",
+				"sockeye.listeners.told-blocking.bad-input-reply=TOO LONG",
+				"sockeye.listeners.told-blocking.io=blocking", "sockeye.listeners.flood-nio.port=0",
+				"sockeye.listeners.flood-blocking.port=0", "sockeye.listeners.flood-blocking.io=blocking" })
 @ExtendWith(OutputCaptureExtension.class)
 class BadInputTests {
 
 	@Autowired
 	Listeners listeners;
+
+	@Autowired
+	MeterRegistry registry;
+
+	@ParameterizedTest
+	@ValueSource(strings = { "nio", "blocking" })
+	void aHundredClientsLeavingInsideAFrameAreCountedAndTwentyOfThemLogged(String io, CapturedOutput output) {
+		String listener = "flood-" + io;
+		int port = this.listeners.port(listener);
+		for (int i = 0; i < 100; i++) {
+			try (TcpClient attacker = TcpClient.connect(port)) {
+				attacker.send("no end of line");
+			}
+		}
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(this.registry.get(TcpMeterNames.ERRORS)
+				.tag("listener", listener)
+				.tag("type", "decode")
+				.counter()
+				.count()).isEqualTo(100));
+		try (TcpClient bystander = TcpClient.connect(port)) {
+			assertThat(bystander.send("still here\r\n").readText(12)).isEqualTo("still here\r\n");
+		}
+		Matcher lines = Pattern
+			.compile("Listener '" + listener + "' closing connection \\S+: Stream closed inside a frame")
+			.matcher(output.toString());
+		int logged = 0;
+		while (lines.find()) {
+			logged++;
+		}
+		assertThat(logged).isEqualTo(20);
+	}
 
 	@ParameterizedTest
 	@ValueSource(strings = { "nio", "blocking" })

@@ -2,6 +2,8 @@ package dev.sockeye.listener.connection;
 
 import java.io.IOException;
 import java.net.SocketException;
+import java.time.InstantSource;
+import java.util.function.BiConsumer;
 
 import dev.sockeye.framing.FramingException;
 import dev.sockeye.metrics.CloseReason;
@@ -13,7 +15,8 @@ import org.apache.commons.logging.LogFactory;
 /**
  * Reports what went wrong on one connection of one listener: one log line naming the
  * listener and the connection, the error meter, and the reason the connection is about to
- * be closed.
+ * be closed. The lines of a listener are limited by a {@link LogBudget}; the meter counts
+ * every error.
  */
 public final class ConnectionErrors {
 
@@ -23,13 +26,20 @@ public final class ConnectionErrors {
 
 	private final ListenerMetrics metrics;
 
+	private final LogBudget budget;
+
 	/**
 	 * @param listener the listener's name, for log lines
 	 * @param metrics its meters
 	 */
 	public ConnectionErrors(String listener, ListenerMetrics metrics) {
+		this(listener, metrics, InstantSource.system());
+	}
+
+	ConnectionErrors(String listener, ListenerMetrics metrics, InstantSource clock) {
 		this.listener = listener;
 		this.metrics = metrics;
+		this.budget = new LogBudget(clock);
 	}
 
 	/**
@@ -38,7 +48,8 @@ public final class ConnectionErrors {
 	public void framing(ConnectionStats stats, FramingException ex) {
 		this.metrics.error((ex.kind() == FramingException.Kind.OVERSIZE) ? ErrorType.OVERSIZE : ErrorType.DECODE);
 		stats.closing(CloseReason.ERROR);
-		logger.warn("Listener '" + this.listener + "' closing connection " + stats.id() + ": " + ex.getMessage());
+		log(logger::warn, "Listener '" + this.listener + "' closing connection " + stats.id() + ": " + ex.getMessage(),
+				null);
 	}
 
 	/**
@@ -47,8 +58,8 @@ public final class ConnectionErrors {
 	 */
 	public void replyFraming(String connectionId, FramingException ex) {
 		this.metrics.error((ex.kind() == FramingException.Kind.OVERSIZE) ? ErrorType.OVERSIZE : ErrorType.DECODE);
-		logger.warn("Listener '" + this.listener + "' could not send a reply on connection " + connectionId + ": "
-				+ ex.getMessage());
+		log(logger::warn, "Listener '" + this.listener + "' could not send a reply on connection " + connectionId + ": "
+				+ ex.getMessage(), null);
 	}
 
 	/**
@@ -78,8 +89,10 @@ public final class ConnectionErrors {
 		}
 		this.metrics.error(ErrorType.TLS);
 		stats.closing(CloseReason.ERROR);
-		logger.info("Listener '" + this.listener + "' closing connection " + stats.id() + ": TLS "
-				+ ((stats.handshakeSinceMillis() != 0) ? "handshake failed: " : "failed: ") + ex.getMessage());
+		log(logger::info,
+				"Listener '" + this.listener + "' closing connection " + stats.id() + ": TLS "
+						+ ((stats.handshakeSinceMillis() != 0) ? "handshake failed: " : "failed: ") + ex.getMessage(),
+				null);
 	}
 
 	/**
@@ -89,8 +102,8 @@ public final class ConnectionErrors {
 	public void proxyProtocol(ConnectionStats stats, IOException ex) {
 		this.metrics.error(ErrorType.PROXY_PROTOCOL);
 		stats.closing(CloseReason.ERROR);
-		logger.warn("Listener '" + this.listener + "' closing connection " + stats.id() + " from "
-				+ stats.remoteAddress() + ": bad PROXY protocol header: " + ex.getMessage());
+		log(logger::warn, "Listener '" + this.listener + "' closing connection " + stats.id() + " from "
+				+ stats.remoteAddress() + ": bad PROXY protocol header: " + ex.getMessage(), null);
 	}
 
 	/**
@@ -100,12 +113,30 @@ public final class ConnectionErrors {
 	public void slowReader(ConnectionStats stats, long queuedBytes) {
 		this.metrics.error(ErrorType.TIMEOUT);
 		stats.closing(CloseReason.WRITE_TIMEOUT);
-		logger.warn("Listener '" + this.listener + "' closing connection " + stats.id()
-				+ ": the client does not read its replies (" + queuedBytes + " bytes waiting)");
+		log(logger::warn, "Listener '" + this.listener + "' closing connection " + stats.id()
+				+ ": the client does not read its replies (" + queuedBytes + " bytes waiting)", null);
 	}
 
 	public void dispatch(String connectionId, RuntimeException ex) {
-		logger.error("Listener '" + this.listener + "' could not process a message on connection " + connectionId, ex);
+		log(logger::error, "Listener '" + this.listener + "' could not process a message on connection " + connectionId,
+				ex);
+	}
+
+	/**
+	 * Logs the line if the budget has room for it, after a line saying how many were left
+	 * out since the last one.
+	 */
+	private void log(BiConsumer<Object, Throwable> level, String line, Throwable ex) {
+		long leftOut = this.budget.take();
+		if (leftOut < 0) {
+			return;
+		}
+		if (leftOut > 0) {
+			logger.warn("Listener '" + this.listener + "' left " + leftOut + " line(s) about its connections out of"
+					+ " the log (more than " + LogBudget.BURST + " in " + LogBudget.INTERVAL_MILLIS / 1000
+					+ " s); tcp_server_errors_total counts every error");
+		}
+		level.accept(line, ex);
 	}
 
 }
