@@ -171,18 +171,19 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print a[(NR + 1) / 2];
   else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 CHECKS=()
-round_ratios() { # SERVER SCENARIO: each round's req/s over Netty's in the same round of the single section
-  local r out=
+round_ratios() { # SERVER SCENARIO [FIELD]: each round's req/s (or FIELD, e.g. p999) over Netty's, single section
+  local r out= f=${3:-rps}
   [ "$SINGLE_ROUNDS" -gt 1 ] || return 0
   for r in $(seq 1 "$SINGLE_ROUNDS"); do
-    out="$out${out:+, }$(ratio "${D[single.$1.$2.$r.rps]:-}" "${D[single.netty.$2.$r.rps]:-}")x"
+    out="$out${out:+, }$(ratio "${D[single.$1.$2.$r.$f]:-}" "${D[single.netty.$2.$r.$f]:-}")x"
   done
   echo "round by round $out"
 }
-floor_note() { # SCENARIO: the C echo's req/s over Netty's there, the most any server can have over Netty's
+floor_note() { # SCENARIO: the C echo's req/s over Netty's there: how far a server with no runtime gets
   local c
   c=$(ratio "${D[single.epoll.$1.rps]:-}" "${D[single.netty.$1.rps]:-}")
-  [ -n "$c" ] && echo "the C echo ${c}x$( [ "$SINGLE_ROUNDS" -gt 1 ] && echo " ($(round_ratios epoll "$1" | sed 's/^round by round //'))")"
+  [ -n "$c" ] || return 0
+  echo "the C echo ${c}x$([ "$SINGLE_ROUNDS" -gt 1 ] && echo " ($(round_ratios epoll "$1" | sed 's/^round by round //'))")"
 }
 check() { # DESCRIPTION VALUE OP LIMIT [NOTE] [UNIT]: a PASS/FAIL/SKIP line; VALUE empty = not measured
   local desc=$1 v=$2 op=$3 limit=$4 note=${5:-} unit=${6:-x} verdict
@@ -688,7 +689,8 @@ report() {
       else
         CHECKS+=("- SKIP $L: 0 errors at $big connections: not measured")
       fi
-      check "$L: p99.9 at $big conns / Netty's" "$(ratio "${D[$k.p999]:-}" "${D[single.netty.$BIG_CONNS:32.p999]:-}")" "<=" 2
+      check "$L: p99.9 at $big conns / Netty's" "$(ratio "${D[$k.p999]:-}" "${D[single.netty.$BIG_CONNS:32.p999]:-}")" "<=" 2 \
+        "$(round_ratios "$s" "$BIG_CONNS:32" p999)"
       check "$L: RSS at $big conns / Netty's" "$(ratio "${D[$k.rss]:-}" "${D[single.netty.$BIG_CONNS:32.rss]:-}")" "<=" 1.5
     done
   fi
