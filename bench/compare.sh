@@ -171,19 +171,21 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
 median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print ""; else if (NR % 2) print a[(NR + 1) / 2];
   else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 CHECKS=()
-round_ratios() { # SERVER SCENARIO [FIELD]: each round's req/s (or FIELD, e.g. p999) over Netty's, single section
+round_list() { # SERVER SCENARIO [FIELD]: each round's req/s (or FIELD, e.g. p999) over Netty's, single section
   local r out= f=${3:-rps}
   [ "$SINGLE_ROUNDS" -gt 1 ] || return 0
   for r in $(seq 1 "$SINGLE_ROUNDS"); do
     out="$out${out:+, }$(ratio "${D[single.$1.$2.$r.$f]:-}" "${D[single.netty.$2.$r.$f]:-}")x"
   done
-  echo "round by round $out"
+  echo "$out"
 }
+round_ratios() { local l; l=$(round_list "$@"); echo "${l:+round by round $l}"; }
 floor_note() { # SCENARIO: the C echo's req/s over Netty's there: how far a server with no runtime gets
-  local c
+  local c l
   c=$(ratio "${D[single.epoll.$1.rps]:-}" "${D[single.netty.$1.rps]:-}")
   [ -n "$c" ] || return 0
-  echo "the C echo ${c}x$([ "$SINGLE_ROUNDS" -gt 1 ] && echo " ($(round_ratios epoll "$1" | sed 's/^round by round //'))")"
+  l=$(round_list epoll "$1")
+  echo "the C echo ${c}x${l:+ ($l)}"
 }
 check() { # DESCRIPTION VALUE OP LIMIT [NOTE] [UNIT]: a PASS/FAIL/SKIP line; VALUE empty = not measured
   local desc=$1 v=$2 op=$3 limit=$4 note=${5:-} unit=${6:-x} verdict
@@ -389,7 +391,7 @@ section_single() {
       D[$key.ok]=$ok D[$key.rss]=$rss
       [ -n "$err" ] && D[$key.err]=$err
       [ ${#rps[@]} -gt 0 ] && D[$key.rps]=$(median "${rps[@]}") D[$key.p99]=$(median "${p99[@]}") \
-        D[$key.p999]=$(median "${p999[@]}") D[$key.rounds]="${rps[*]}"
+        D[$key.p999]=$(median "${p999[@]}")
     done
   done
   for s in "${up[@]}"; do stop "${D[single.$s.pid]}"; done
