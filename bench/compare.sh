@@ -70,7 +70,7 @@ if [ $quick = 1 ]; then
   SLOWLORIS_BENCH_WARM=${SLOWLORIS_BENCH_WARM:-2} STARTS=${STARTS:-1}
 else
   # five slowloris rounds: on this machine one round's ratio (with / without) of the same server ranged 0.8x-2.7x,
-  # and three rounds let one such round decide the check (docs/performance.md, "Under slowloris")
+  # and three rounds let one such round decide the check (docs/performance.md, "Under a slowloris attack")
   WARM=${WARM:-5} SECS=${SECS:-10} BIG_CONNS=${BIG_CONNS:-10000} ROUNDS=${ROUNDS:-5} SINGLE_ROUNDS=${SINGLE_ROUNDS:-2}
   SLOWLORIS_WARMUP=${SLOWLORIS_WARMUP:-30}
   SLOWLORIS_BENCH_WARM=${SLOWLORIS_BENCH_WARM:-10} STARTS=${STARTS:-3}
@@ -552,13 +552,13 @@ section_slowloris() {
         fi
         bench_json "$port" "$SECS" "$SLOWLORIS_BENCH_WARM" "$f"
         a=$(json "$f" latencyMicros p99)
-        D[slowloris.$s.$round.$with]=$a
         if [ "$(json "$f" requests)" = 0 ] || [ -z "$a" ]; then
           a=  # measured nothing (the server was too far behind, or bench failed): left out of the medians
           D[slowloris.$s.errors]="${D[slowloris.$s.errors]:-}${D[slowloris.$s.errors]:+, }round $round $([ $with = 1 ] && echo with || echo without): no reply measured"
         elif [ "$(json "$f" errors)" != 0 ]; then
           D[slowloris.$s.errors]="${D[slowloris.$s.errors]:-}${D[slowloris.$s.errors]:+, }round $round $([ $with = 1 ] && echo with || echo without): bench errors $(json "$f" errors)"
         fi
+        D[slowloris.$s.$round.$with]=$a
         if [ $with = 1 ]; then
           wait "$apid" 2>/dev/null; forget "$apid"
           closed=$(json "$work/attack.$s.$round.json" closed)
