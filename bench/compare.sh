@@ -195,7 +195,7 @@ slowloris_rounds() { # each round's Sockeye ratio (with / without) over the C ec
   for r in $(seq 1 "$ROUNDS"); do
     out="$out${out:+, }$(awk -v a="${D[slowloris.sockeye.$r.1]:-}" -v b="${D[slowloris.sockeye.$r.0]:-}" \
       -v c="${D[slowloris.epoll.$r.1]:-}" -v d="${D[slowloris.epoll.$r.0]:-}" \
-      'BEGIN { if (a == "" || b + 0 == 0 || c + 0 == 0 || d == "") print "–"; else printf "%.2fx", (a / b) / (c / d) }')"
+      'BEGIN { if (a == "" || b + 0 == 0 || c + 0 == 0 || d + 0 == 0) print "–"; else printf "%.2fx", (a / b) / (c / d) }')"
   done
   echo "round by round $out"
 }
