@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.SocketException;
 import java.time.InstantSource;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 import dev.sockeye.framing.FramingException;
 import dev.sockeye.metrics.CloseReason;
@@ -48,7 +49,8 @@ public final class ConnectionErrors {
 	public void framing(ConnectionStats stats, FramingException ex) {
 		this.metrics.error((ex.kind() == FramingException.Kind.OVERSIZE) ? ErrorType.OVERSIZE : ErrorType.DECODE);
 		stats.closing(CloseReason.ERROR);
-		log(logger::warn, "Listener '" + this.listener + "' closing connection " + stats.id() + ": " + ex.getMessage(),
+		log(logger::warn,
+				() -> "Listener '" + this.listener + "' closing connection " + stats.id() + ": " + ex.getMessage(),
 				null);
 	}
 
@@ -58,8 +60,8 @@ public final class ConnectionErrors {
 	 */
 	public void replyFraming(String connectionId, FramingException ex) {
 		this.metrics.error((ex.kind() == FramingException.Kind.OVERSIZE) ? ErrorType.OVERSIZE : ErrorType.DECODE);
-		log(logger::warn, "Listener '" + this.listener + "' could not send a reply on connection " + connectionId + ": "
-				+ ex.getMessage(), null);
+		log(logger::warn, () -> "Listener '" + this.listener + "' could not send a reply on connection " + connectionId
+				+ ": " + ex.getMessage(), null);
 	}
 
 	/**
@@ -90,7 +92,7 @@ public final class ConnectionErrors {
 		this.metrics.error(ErrorType.TLS);
 		stats.closing(CloseReason.ERROR);
 		log(logger::info,
-				"Listener '" + this.listener + "' closing connection " + stats.id() + ": TLS "
+				() -> "Listener '" + this.listener + "' closing connection " + stats.id() + ": TLS "
 						+ ((stats.handshakeSinceMillis() != 0) ? "handshake failed: " : "failed: ") + ex.getMessage(),
 				null);
 	}
@@ -102,7 +104,7 @@ public final class ConnectionErrors {
 	public void proxyProtocol(ConnectionStats stats, IOException ex) {
 		this.metrics.error(ErrorType.PROXY_PROTOCOL);
 		stats.closing(CloseReason.ERROR);
-		log(logger::warn, "Listener '" + this.listener + "' closing connection " + stats.id() + " from "
+		log(logger::warn, () -> "Listener '" + this.listener + "' closing connection " + stats.id() + " from "
 				+ stats.remoteAddress() + ": bad PROXY protocol header: " + ex.getMessage(), null);
 	}
 
@@ -113,20 +115,21 @@ public final class ConnectionErrors {
 	public void slowReader(ConnectionStats stats, long queuedBytes) {
 		this.metrics.error(ErrorType.TIMEOUT);
 		stats.closing(CloseReason.WRITE_TIMEOUT);
-		log(logger::warn, "Listener '" + this.listener + "' closing connection " + stats.id()
+		log(logger::warn, () -> "Listener '" + this.listener + "' closing connection " + stats.id()
 				+ ": the client does not read its replies (" + queuedBytes + " bytes waiting)", null);
 	}
 
 	public void dispatch(String connectionId, RuntimeException ex) {
-		log(logger::error, "Listener '" + this.listener + "' could not process a message on connection " + connectionId,
-				ex);
+		log(logger::error,
+				() -> "Listener '" + this.listener + "' could not process a message on connection " + connectionId, ex);
 	}
 
 	/**
 	 * Logs the line if the budget has room for it, after a line saying how many were left
-	 * out since the last one.
+	 * out since the last one. The line is only built when it is logged: in a flood most
+	 * are not.
 	 */
-	private void log(BiConsumer<Object, Throwable> level, String line, Throwable ex) {
+	private void log(BiConsumer<Object, Throwable> level, Supplier<String> line, Throwable ex) {
 		long leftOut = this.budget.take();
 		if (leftOut < 0) {
 			return;
@@ -136,7 +139,7 @@ public final class ConnectionErrors {
 					+ " the log (more than " + LogBudget.BURST + " in " + LogBudget.INTERVAL_MILLIS / 1000
 					+ " s); tcp_server_errors_total counts every error");
 		}
-		level.accept(line, ex);
+		level.accept(line.get(), ex);
 	}
 
 }
